@@ -1,0 +1,67 @@
+/*
+ * config.h — the INI configuration (tsunagu.conf(5)).
+ *
+ * config_load() parses and validates a whole file; on any error it prints
+ * "file:line: message" lines to stderr and returns NULL, so a reload can
+ * keep the old configuration.  Paths are resolved relative to the
+ * directory of the configuration file.  The configuration is the one
+ * global the daemon has, but it is passed around explicitly anyway.
+ */
+#ifndef TSUNAGU_CONFIG_H
+#define TSUNAGU_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+struct source_conf {
+	char			*src_name;
+	char			*src_url;
+	char			*src_format;	/* auto|rss|rdf|atom|jsonfeed|csv|ical */
+	char			*src_kind;	/* city|shakyo|corporate|civic|federation */
+	int64_t			 src_interval;	/* seconds */
+	int			 src_moderation;
+	char			*src_encoding;
+	char			*src_area;
+	int			 src_line;	/* where it was declared */
+	TAILQ_ENTRY(source_conf) src_entry;
+};
+TAILQ_HEAD(source_conf_list, source_conf);
+
+struct subscriber_conf {
+	char			*sub_name;
+	char			*sub_webhook;
+	char			*sub_secret;
+	char			*sub_filter;
+	int			 sub_line;
+	TAILQ_ENTRY(subscriber_conf) sub_entry;
+};
+TAILQ_HEAD(subscriber_conf_list, subscriber_conf);
+
+struct config {
+	char			*cf_path;		/* as given */
+	char			*cf_listen_host;
+	int			 cf_listen_port;	/* 0: ephemeral */
+	char			*cf_database;		/* resolved path */
+	char			*cf_base_url;		/* NULL: http://HOST:PORT */
+	char			*cf_instance;
+	char			*cf_region;
+	char			**cf_allow_networks;
+	size_t			 cf_nallow_networks;
+	char			*cf_admin_token_file;	/* resolved path */
+	char			*cf_user_agent;
+	size_t			 cf_max_body;		/* bytes, decoded */
+	int64_t			 cf_connect_timeout;	/* seconds */
+	int64_t			 cf_fetch_timeout;	/* seconds */
+	int64_t			 cf_max_redirects;
+	int64_t			 cf_max_fetches;	/* concurrent */
+	int64_t			 cf_feed_limit;		/* default page size */
+	struct source_conf_list	 cf_sources;
+	struct subscriber_conf_list cf_subscribers;
+};
+
+struct config		*config_load(const char *path);
+void			 config_free(struct config *);
+struct source_conf	*config_source(const struct config *, const char *name);
+
+#endif

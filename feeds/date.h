@@ -1,0 +1,23 @@
+/*
+ * date.h — timestamps as the feeds write them.  All parse functions return
+ * 0 and store unix seconds (UTC) in *out, or -1 when the text is not a
+ * date of that form.  A date without a zone is taken as Japan time (+09:00).
+ */
+#ifndef TSUNAGU_DATE_H
+#define TSUNAGU_DATE_H
+
+#include <stdint.h>
+
+#define DATE_JST_OFFSET	(9 * 60)	/* minutes east of UTC */
+
+int	date_parse_rfc822(const char *, int64_t *out);
+int	date_parse_rfc3339(const char *, int64_t *out);
+/* RFC 3339, RFC 822, YYYY-MM-DD, YYYY/MM/DD: whatever parses first. */
+int	date_parse_any(const char *, int64_t *out);
+
+/* "2026-03-01T10:00:00+09:00" for offset 540; buf needs 32 bytes. */
+void	date_format_rfc3339(int64_t t, int offset_minutes, char buf[32]);
+/* "Sun, 01 Mar 2026 01:00:00 GMT" (HTTP dates, RSS); buf needs 32 bytes. */
+void	date_format_http(int64_t t, char buf[32]);
+
+#endif
