@@ -1,1 +1,825 @@
-/* placeholder: being written */
+/*
+ * fetch.c — HTTP(S) GETs with libcurl's multi interface on the daemon's
+ * libevent loop.
+ *
+ * The multi handle tells us which sockets to watch (multi_socket: one
+ * persistent event per socket, found again through curl_multi_assign) and
+ * when to call it back (multi_timer: one evtimer).  Both events end in
+ * curl_multi_socket_action(), after which fetcher_reap() collects finished
+ * transfers through CURLINFO_PRIVATE and calls their callbacks.
+ *
+ * Transfers beyond fe_max wait in fe_pending, outside the multi handle, so
+ * that their timeouts only start once they run.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "fetch.h"
+#include "log.h"
+#include "netguard.h"
+#include "../feeds/xmalloc.h"
+
+#define FETCH_TIMEOUT_MAX_MS	(24LL * 3600 * 1000)
+
+struct transfer {
+	TAILQ_ENTRY(transfer)	 tr_entry;
+	struct fetcher		*tr_fetcher;
+	CURL			*tr_easy;
+	struct curl_slist	*tr_headers;
+	const struct netguard	*tr_guard;
+	fetch_done_cb		 tr_cb;
+	void			*tr_arg;
+	size_t			 tr_header_bytes;
+	int			 tr_body_too_large;
+	int			 tr_headers_too_large;
+	int			 tr_refused;
+	char			 tr_why[256];	/* the netguard's reason */
+	char			 tr_errbuf[CURL_ERROR_SIZE];
+	struct fetch_result	 tr_result;
+};
+
+TAILQ_HEAD(transfer_list, transfer);
+
+struct sock {
+	LIST_ENTRY(sock)	 sk_entry;
+	struct event		*sk_ev;
+	short			 sk_kind;
+};
+
+struct fetcher {
+	struct event_base	*fe_base;
+	CURLM			*fe_multi;
+	struct event		*fe_timer;
+	struct transfer_list	 fe_active;	/* in the multi handle */
+	struct transfer_list	 fe_pending;	/* waiting for a slot */
+	LIST_HEAD(, sock)	 fe_socks;
+	int			 fe_nactive;
+	int			 fe_npending;
+	int			 fe_max;
+	int			 fe_in_cb;	/* inside a user callback */
+	int			 fe_closing;
+};
+
+static const char *const error_codes[] = {
+	[FETCH_OK] = "ok",
+	[FETCH_ERR_URL] = "url",
+	[FETCH_ERR_DNS] = "dns",
+	[FETCH_ERR_CONNECT] = "connect",
+	[FETCH_ERR_REFUSED] = "refused",
+	[FETCH_ERR_TIMEOUT] = "timeout",
+	[FETCH_ERR_TOO_LARGE] = "too_large",
+	[FETCH_ERR_REDIRECTS] = "redirects",
+	[FETCH_ERR_TLS] = "tls",
+	[FETCH_ERR_TRANSFER] = "transfer",
+	[FETCH_ERR_ABORTED] = "aborted",
+};
+
+static int	 fetch_initialized;
+
+static void	 fetcher_fill(struct fetcher *);
+
+const char *
+fetch_error_code(enum fetch_error e)
+{
+	if ((unsigned)e >= sizeof(error_codes) / sizeof(error_codes[0]) ||
+	    error_codes[e] == NULL)
+		return "unknown";
+	return error_codes[e];
+}
+
+int
+fetch_global_init(void)
+{
+	CURLcode rc;
+
+	if (fetch_initialized)
+		return 0;
+	if ((rc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+		log_warnx("%s: %s", __func__, curl_easy_strerror(rc));
+		return -1;
+	}
+	fetch_initialized = 1;
+	return 0;
+}
+
+/* Header values go back out in requests: no CR, LF or other controls. */
+static int
+header_value_ok(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * Called for every header line of every response, redirects included.
+ * A status line starts a new response: what was captured so far belonged
+ * to an earlier hop (or to a 1xx) and is dropped.
+ */
+static void
+transfer_response_reset(struct transfer *tr)
+{
+	struct fetch_result *fr = &tr->tr_result;
+
+	free(fr->fr_etag);
+	free(fr->fr_last_modified);
+	free(fr->fr_content_type);
+	fr->fr_etag = fr->fr_last_modified = fr->fr_content_type = NULL;
+	fr->fr_retry_after = 0;
+	buf_reset(&fr->fr_body);
+	/* A refusal on an earlier hop's other address is history now. */
+	tr->tr_refused = 0;
+	tr->tr_why[0] = '\0';
+}
+
+static int64_t
+parse_retry_after(const char *v)
+{
+	int64_t n = 0;
+	time_t when;
+	const char *p;
+
+	for (p = v; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > FETCH_RETRY_AFTER_MAX)
+			n = FETCH_RETRY_AFTER_MAX;
+	}
+	if (p != v && *p == '\0')
+		return n;
+	if (p != v || (when = curl_getdate(v, NULL)) == -1)
+		return 0;
+	n = (int64_t)when - (int64_t)time(NULL);
+	if (n < 0)
+		return 0;
+	return n > FETCH_RETRY_AFTER_MAX ? FETCH_RETRY_AFTER_MAX : n;
+}
+
+static void
+transfer_capture(struct transfer *tr, const char *line, size_t len)
+{
+	static const struct {
+		const char	*name;
+		size_t		 off;
+	} kept[] = {
+		{ "etag", offsetof(struct fetch_result, fr_etag) },
+		{ "last-modified",
+		    offsetof(struct fetch_result, fr_last_modified) },
+		{ "content-type",
+		    offsetof(struct fetch_result, fr_content_type) },
+	};
+	const char *colon, *v, *end;
+	char name[32], *value, **field;
+	size_t i, nlen;
+
+	if ((colon = memchr(line, ':', len)) == NULL)
+		return;
+	nlen = colon - line;
+	if (nlen == 0 || nlen >= sizeof(name))
+		return;
+	memcpy(name, line, nlen);
+	name[nlen] = '\0';
+	v = colon + 1;
+	end = line + len;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (memchr(v, '\0', end - v) != NULL)
+		return;
+	value = xstrndup(v, end - v);
+	if (!header_value_ok(value)) {
+		free(value);
+		return;
+	}
+	if (strcasecmp(name, "retry-after") == 0) {
+		tr->tr_result.fr_retry_after = parse_retry_after(value);
+		free(value);
+		return;
+	}
+	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (strcasecmp(name, kept[i].name) != 0)
+			continue;
+		field = (char **)((char *)&tr->tr_result + kept[i].off);
+		free(*field);
+		*field = value;
+		return;
+	}
+	free(value);
+}
+
+static size_t
+transfer_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *tr = arg;
+	size_t len = size * n;
+
+	tr->tr_header_bytes += len;
+	if (tr->tr_header_bytes > FETCH_HEADERS_MAX) {
+		tr->tr_headers_too_large = 1;
+		return 0;
+	}
+	if (len > FETCH_HEADER_LINE_MAX)
+		return len;
+	if (len >= 5 && memcmp(data, "HTTP/", 5) == 0)
+		transfer_response_reset(tr);
+	else
+		transfer_capture(tr, data, len);
+	return len;
+}
+
+/* Gets decoded bytes (CURLOPT_ACCEPT_ENCODING): the cap is on those. */
+static size_t
+transfer_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *tr = arg;
+	size_t len = size * n;
+
+	if (buf_append(&tr->tr_result.fr_body, data, len) == -1) {
+		tr->tr_body_too_large = 1;
+		return 0;
+	}
+	return len;
+}
+
+static int
+transfer_guard(struct transfer *tr, const struct sockaddr *sa)
+{
+	if (netguard_check(tr->tr_guard, sa, tr->tr_why,
+	    sizeof(tr->tr_why)) == 0)
+		return 0;
+	tr->tr_refused = 1;
+	log_debug("%s: %s", __func__, tr->tr_why);
+	return -1;
+}
+
+/* Every connection attempt, redirects and DNS answers included. */
+static curl_socket_t
+transfer_opensocket(void *arg, curlsocktype purpose,
+    struct curl_sockaddr *ca)
+{
+	struct transfer *tr = arg;
+	struct sockaddr_storage ss;
+	size_t len = ca->addrlen;
+
+	if (purpose != CURLSOCKTYPE_IPCXN) {
+		tr->tr_refused = 1;
+		snprintf(tr->tr_why, sizeof(tr->tr_why),
+		    "socket purpose %d is not allowed", (int)purpose);
+		return CURL_SOCKET_BAD;
+	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, &ca->addr, len < sizeof(ss) ? len : sizeof(ss));
+	if (transfer_guard(tr, (struct sockaddr *)&ss) == -1)
+		return CURL_SOCKET_BAD;
+	return socket(ca->family, ca->socktype | SOCK_CLOEXEC, ca->protocol);
+}
+
+/* Before each request, also on a connection reused from the cache. */
+static int
+transfer_prereq(void *arg, char *primary_ip, char *local_ip,
+    int primary_port, int local_port)
+{
+	struct transfer *tr = arg;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	char ip[INET6_ADDRSTRLEN];
+
+	memset(&ss, 0, sizeof(ss));
+	snprintf(ip, sizeof(ip), "%s", primary_ip ? primary_ip : "");
+	ip[strcspn(ip, "%")] = '\0';
+	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1)
+		ss.ss_family = AF_INET;
+	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
+		ss.ss_family = AF_INET6;
+	else {
+		tr->tr_refused = 1;
+		snprintf(tr->tr_why, sizeof(tr->tr_why),
+		    "connected to an unknown address");
+		return CURL_PREREQFUNC_ABORT;
+	}
+	if (transfer_guard(tr, (struct sockaddr *)&ss) == -1)
+		return CURL_PREREQFUNC_ABORT;
+	return CURL_PREREQFUNC_OK;
+}
+
+/* With CURLOPT_VERBOSE, libcurl's own messages reach our log here. */
+static int
+transfer_debug(CURL *easy, curl_infotype type, char *data, size_t len,
+    void *arg)
+{
+	if (type != CURLINFO_TEXT)
+		return 0;
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (len > 1024)
+		len = 1024;
+	log_trace("curl: %.*s", (int)len, data);
+	return 0;
+}
+
+static long
+clamp_ms(int64_t ms, int64_t dflt)
+{
+	if (ms <= 0)
+		ms = dflt;
+	return (long)(ms > FETCH_TIMEOUT_MAX_MS ? FETCH_TIMEOUT_MAX_MS : ms);
+}
+
+static int
+transfer_add_header(struct transfer *tr, const char *name, const char *v)
+{
+	struct curl_slist *l;
+	char *line;
+
+	if (v == NULL || *v == '\0' || !header_value_ok(v))
+		return 0;
+	xasprintf(&line, "%s: %s", name, v);
+	l = curl_slist_append(tr->tr_headers, line);
+	free(line);
+	if (l == NULL)
+		return -1;
+	tr->tr_headers = l;
+	return 0;
+}
+
+static int
+transfer_setup(struct transfer *tr, const struct fetch_request *fq)
+{
+	CURL *e = tr->tr_easy;
+	const char *ua;
+	long redirs = fq->fq_max_redirects > 0 ? fq->fq_max_redirects : 0;
+
+	ua = fq->fq_user_agent ? fq->fq_user_agent : FETCH_DEFAULT_USER_AGENT;
+	if (!header_value_ok(ua))
+		ua = FETCH_DEFAULT_USER_AGENT;
+	if (transfer_add_header(tr, "If-None-Match", fq->fq_etag) == -1 ||
+	    transfer_add_header(tr, "If-Modified-Since",
+	    fq->fq_last_modified) == -1)
+		return -1;
+	if (curl_easy_setopt(e, CURLOPT_PRIVATE, tr) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, tr->tr_errbuf) ||
+	    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) ||
+	    curl_easy_setopt(e, CURLOPT_URL, fq->fq_url) ||
+	    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") ||
+	    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") ||
+	    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, redirs > 0 ? 1L : 0L) ||
+	    curl_easy_setopt(e, CURLOPT_MAXREDIRS, redirs) ||
+	    /* The netguard must see the origin, never a proxy. */
+	    curl_easy_setopt(e, CURLOPT_PROXY, "") ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION,
+	    transfer_opensocket) ||
+	    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, tr) ||
+	    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, transfer_prereq) ||
+	    curl_easy_setopt(e, CURLOPT_PREREQDATA, tr) ||
+	    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "") ||
+	    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, transfer_write) ||
+	    curl_easy_setopt(e, CURLOPT_WRITEDATA, tr) ||
+	    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, transfer_header) ||
+	    curl_easy_setopt(e, CURLOPT_HEADERDATA, tr) ||
+	    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    clamp_ms(fq->fq_connect_timeout_ms,
+	    FETCH_DEFAULT_CONNECT_TIMEOUT_MS)) ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    clamp_ms(fq->fq_timeout_ms, FETCH_DEFAULT_TIMEOUT_MS)) ||
+	    curl_easy_setopt(e, CURLOPT_USERAGENT, ua) ||
+	    curl_easy_setopt(e, CURLOPT_HTTPHEADER, tr->tr_headers))
+		return -1;
+	if (log_enabled(LOG_LEVEL_TRACE) &&
+	    (curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, transfer_debug) ||
+	    curl_easy_setopt(e, CURLOPT_VERBOSE, 1L)))
+		return -1;
+	return 0;
+}
+
+static void
+transfer_free(struct transfer *tr)
+{
+	struct fetch_result *fr = &tr->tr_result;
+
+	if (tr->tr_easy != NULL)
+		curl_easy_cleanup(tr->tr_easy);
+	curl_slist_free_all(tr->tr_headers);
+	buf_free(&fr->fr_body);
+	free(fr->fr_etag);
+	free(fr->fr_last_modified);
+	free(fr->fr_content_type);
+	free(fr->fr_effective_url);
+	free(tr);
+}
+
+static int
+is_tls_error(CURLcode code)
+{
+	switch (code) {
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+	case CURLE_SSL_CLIENTCERT:
+	case CURLE_USE_SSL_FAILED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static enum fetch_error
+transfer_error(const struct transfer *tr, CURLcode code)
+{
+	if (code == CURLE_OK)
+		return FETCH_OK;
+	if (tr->tr_refused && (code == CURLE_COULDNT_CONNECT ||
+	    code == CURLE_ABORTED_BY_CALLBACK))
+		return FETCH_ERR_REFUSED;
+	if (is_tls_error(code))
+		return FETCH_ERR_TLS;
+	switch (code) {
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return FETCH_ERR_URL;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return FETCH_ERR_DNS;
+	case CURLE_COULDNT_CONNECT:
+		return FETCH_ERR_CONNECT;
+	case CURLE_OPERATION_TIMEDOUT:
+		return FETCH_ERR_TIMEOUT;
+	case CURLE_WRITE_ERROR:
+		if (tr->tr_body_too_large || tr->tr_headers_too_large)
+			return FETCH_ERR_TOO_LARGE;
+		return FETCH_ERR_TRANSFER;
+	case CURLE_FILESIZE_EXCEEDED:
+		return FETCH_ERR_TOO_LARGE;
+	case CURLE_TOO_MANY_REDIRECTS:
+		return FETCH_ERR_REDIRECTS;
+	default:
+		return FETCH_ERR_TRANSFER;
+	}
+}
+
+/* The response ended before it was complete. */
+static int
+is_truncation(CURLcode code)
+{
+	return code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR ||
+	    code == CURLE_GOT_NOTHING || code == CURLE_HTTP2_STREAM;
+}
+
+/* Fills tr_result from how the transfer ended. */
+static void
+transfer_result(struct transfer *tr, CURLcode code, int aborted)
+{
+	struct fetch_result *fr = &tr->tr_result;
+	const char *msg;
+	char *url = NULL;
+	long status = 0;
+
+	curl_easy_getinfo(tr->tr_easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(tr->tr_easy, CURLINFO_EFFECTIVE_URL, &url);
+	fr->fr_status = status;
+	fr->fr_effective_url = xstrdup_opt(url);
+	fr->fr_error = aborted ? FETCH_ERR_ABORTED : transfer_error(tr, code);
+	msg = tr->tr_errbuf[0] ? tr->tr_errbuf : curl_easy_strerror(code);
+	switch (fr->fr_error) {
+	case FETCH_OK:
+		break;
+	case FETCH_ERR_ABORTED:
+		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
+		    "aborted: fetcher freed while in flight");
+		break;
+	case FETCH_ERR_REFUSED:
+		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s",
+		    tr->tr_why);
+		break;
+	case FETCH_ERR_TOO_LARGE:
+		if (tr->tr_headers_too_large)
+			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
+			    "response headers exceed %d bytes",
+			    FETCH_HEADERS_MAX);
+		else
+			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
+			    "body exceeds %zu bytes", fr->fr_body.max);
+		break;
+	default:
+		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s%.240s",
+		    is_truncation(code) ? "truncated: " : "", msg);
+		break;
+	}
+	/* A partial body is never mistaken for a whole one. */
+	if (fr->fr_error != FETCH_OK)
+		buf_reset(&fr->fr_body);
+	buf_append(&fr->fr_body, "", 0);
+	log_debug("%s: %s: %s%s%s", __func__, fr->fr_effective_url ?
+	    fr->fr_effective_url : "?", fetch_error_code(fr->fr_error),
+	    fr->fr_error != FETCH_OK ? ": " : "", fr->fr_errmsg);
+}
+
+/* Hands the result to the callback, then frees the transfer. */
+static void
+transfer_deliver(struct transfer *tr)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+
+	fe->fe_in_cb++;
+	tr->tr_cb(&tr->tr_result, tr->tr_arg);
+	fe->fe_in_cb--;
+	transfer_free(tr);
+}
+
+static void
+transfer_done(struct transfer *tr, CURLcode code, int aborted)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+
+	transfer_result(tr, code, aborted);
+	curl_multi_remove_handle(fe->fe_multi, tr->tr_easy);
+	TAILQ_REMOVE(&fe->fe_active, tr, tr_entry);
+	fe->fe_nactive--;
+	transfer_deliver(tr);
+}
+
+/* check_multi_info: every finished transfer is found and delivered. */
+static void
+fetcher_reap(struct fetcher *fe)
+{
+	struct transfer *tr;
+	CURLMsg *msg;
+	CURLcode code;
+	char *p;
+	int left;
+
+	while ((msg = curl_multi_info_read(fe->fe_multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		code = msg->data.result;
+		if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+		    &p) != CURLE_OK || p == NULL)
+			fatalx("%s: transfer without its private pointer",
+			    __func__);
+		tr = (struct transfer *)p;
+		transfer_done(tr, code, 0);
+	}
+	fetcher_fill(fe);
+}
+
+static void
+sock_ready(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher *fe = arg;
+	int action = 0, running;
+
+	if (what & EV_READ)
+		action |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		action |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(fe->fe_multi, fd, action, &running);
+	fetcher_reap(fe);
+	if (running <= 0 && fe->fe_nactive == 0)
+		evtimer_del(fe->fe_timer);
+}
+
+static void
+timer_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct fetcher *fe = arg;
+	int running;
+
+	curl_multi_socket_action(fe->fe_multi, CURL_SOCKET_TIMEOUT, 0,
+	    &running);
+	fetcher_reap(fe);
+}
+
+static void
+sock_free(struct sock *sk)
+{
+	LIST_REMOVE(sk, sk_entry);
+	if (sk->sk_ev != NULL)
+		event_free(sk->sk_ev);
+	free(sk);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: watch s for what curl asks, or stop. */
+static int
+multi_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
+{
+	struct fetcher *fe = arg;
+	struct sock *sk = sockp;
+	short kind;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (sk != NULL) {
+			sock_free(sk);
+			curl_multi_assign(fe->fe_multi, s, NULL);
+		}
+		return 0;
+	}
+	kind = EV_PERSIST;
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (sk == NULL) {
+		sk = xcalloc(1, sizeof(*sk));
+		LIST_INSERT_HEAD(&fe->fe_socks, sk, sk_entry);
+		curl_multi_assign(fe->fe_multi, s, sk);
+	} else if (sk->sk_kind == kind)
+		return 0;
+	if (sk->sk_ev != NULL)
+		event_free(sk->sk_ev);
+	sk->sk_kind = kind;
+	if ((sk->sk_ev = event_new(fe->fe_base, s, kind, sock_ready,
+	    fe)) == NULL || event_add(sk->sk_ev, NULL) == -1) {
+		log_warnx("%s: cannot watch socket %d", __func__, (int)s);
+		return -1;
+	}
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: never act here, only arm the timer. */
+static int
+multi_timer(CURLM *multi, long timeout_ms, void *arg)
+{
+	struct fetcher *fe = arg;
+	struct timeval tv;
+
+	if (timeout_ms < 0)
+		return evtimer_del(fe->fe_timer);
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	return evtimer_add(fe->fe_timer, &tv);
+}
+
+struct fetcher *
+fetcher_new(struct event_base *base, int max_concurrent)
+{
+	struct fetcher *fe;
+
+	if (fetch_global_init() == -1)
+		return NULL;
+	fe = xcalloc(1, sizeof(*fe));
+	fe->fe_base = base;
+	fe->fe_max = max_concurrent > 0 ? max_concurrent : 1;
+	TAILQ_INIT(&fe->fe_active);
+	TAILQ_INIT(&fe->fe_pending);
+	LIST_INIT(&fe->fe_socks);
+	if ((fe->fe_timer = evtimer_new(base, timer_fired, fe)) == NULL) {
+		log_warnx("%s: evtimer_new failed", __func__);
+		goto fail;
+	}
+	if ((fe->fe_multi = curl_multi_init()) == NULL) {
+		log_warnx("%s: curl_multi_init failed", __func__);
+		goto fail;
+	}
+	if (curl_multi_setopt(fe->fe_multi, CURLMOPT_SOCKETFUNCTION,
+	    multi_socket) != CURLM_OK ||
+	    curl_multi_setopt(fe->fe_multi, CURLMOPT_SOCKETDATA, fe) ||
+	    curl_multi_setopt(fe->fe_multi, CURLMOPT_TIMERFUNCTION,
+	    multi_timer) ||
+	    curl_multi_setopt(fe->fe_multi, CURLMOPT_TIMERDATA, fe)) {
+		log_warnx("%s: curl_multi_setopt failed", __func__);
+		goto fail;
+	}
+	return fe;
+fail:
+	if (fe->fe_multi != NULL)
+		curl_multi_cleanup(fe->fe_multi);
+	if (fe->fe_timer != NULL)
+		event_free(fe->fe_timer);
+	free(fe);
+	return NULL;
+}
+
+void
+fetcher_free(struct fetcher *fe)
+{
+	struct transfer *tr;
+
+	if (fe == NULL)
+		return;
+	if (fe->fe_in_cb)
+		fatalx("%s: called from a fetch callback", __func__);
+	fe->fe_closing = 1;
+	while ((tr = TAILQ_FIRST(&fe->fe_active)) != NULL)
+		transfer_done(tr, CURLE_OK, 1);
+	while ((tr = TAILQ_FIRST(&fe->fe_pending)) != NULL) {
+		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
+		fe->fe_npending--;
+		transfer_result(tr, CURLE_OK, 1);
+		transfer_deliver(tr);
+	}
+	curl_multi_cleanup(fe->fe_multi);
+	while (!LIST_EMPTY(&fe->fe_socks))
+		sock_free(LIST_FIRST(&fe->fe_socks));
+	event_free(fe->fe_timer);
+	free(fe);
+}
+
+static int
+transfer_activate(struct transfer *tr)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+	CURLMcode rc;
+
+	if ((rc = curl_multi_add_handle(fe->fe_multi, tr->tr_easy)) !=
+	    CURLM_OK) {
+		log_warnx("%s: %s", __func__, curl_multi_strerror(rc));
+		return -1;
+	}
+	TAILQ_INSERT_TAIL(&fe->fe_active, tr, tr_entry);
+	fe->fe_nactive++;
+	return 0;
+}
+
+/* Moves queued transfers into the free slots. */
+static void
+fetcher_fill(struct fetcher *fe)
+{
+	struct transfer *tr;
+
+	while (!fe->fe_closing && fe->fe_nactive < fe->fe_max &&
+	    (tr = TAILQ_FIRST(&fe->fe_pending)) != NULL) {
+		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
+		fe->fe_npending--;
+		if (transfer_activate(tr) == 0)
+			continue;
+		snprintf(tr->tr_errbuf, sizeof(tr->tr_errbuf),
+		    "cannot start the transfer");
+		transfer_result(tr, CURLE_FAILED_INIT, 0);
+		transfer_deliver(tr);
+	}
+}
+
+int
+fetch_start(struct fetcher *fe, const struct fetch_request *fq,
+    fetch_done_cb cb, void *arg)
+{
+	struct transfer *tr;
+	size_t max_body;
+
+	if (fe->fe_closing || fq->fq_url == NULL || cb == NULL) {
+		log_warnx("%s: %s", __func__, fe->fe_closing ?
+		    "fetcher is being freed" : "no URL or callback");
+		return -1;
+	}
+	tr = xcalloc(1, sizeof(*tr));
+	tr->tr_fetcher = fe;
+	tr->tr_guard = fq->fq_guard;
+	tr->tr_cb = cb;
+	tr->tr_arg = arg;
+	max_body = fq->fq_max_body > 0 ? fq->fq_max_body :
+	    FETCH_DEFAULT_MAX_BODY;
+	buf_init(&tr->tr_result.fr_body, max_body);
+	if ((tr->tr_easy = curl_easy_init()) == NULL) {
+		log_warnx("%s: curl_easy_init failed", __func__);
+		goto fail;
+	}
+	if (transfer_setup(tr, fq) == -1) {
+		log_warnx("%s: cannot set up a transfer for %s", __func__,
+		    fq->fq_url);
+		goto fail;
+	}
+	/* FIFO: a new transfer never overtakes a queued one. */
+	if (fe->fe_nactive < fe->fe_max && TAILQ_EMPTY(&fe->fe_pending)) {
+		if (transfer_activate(tr) == -1)
+			goto fail;
+	} else {
+		TAILQ_INSERT_TAIL(&fe->fe_pending, tr, tr_entry);
+		fe->fe_npending++;
+	}
+	return 0;
+fail:
+	transfer_free(tr);
+	return -1;
+}
+
+int
+fetcher_in_flight(const struct fetcher *fe)
+{
+	return fe->fe_nactive + fe->fe_npending;
+}

@@ -6,7 +6,15 @@
  * result it borrows for the duration of the call (copy what you keep).
  * The decoded body is capped at max_body bytes: a larger body ends the
  * transfer with FETCH_ERR_TOO_LARGE.  Outbound addresses are checked by
- * the netguard at socket-open time, for the first hop and every redirect.
+ * the netguard at socket-open time, for the first hop and every redirect,
+ * and again before each request on a reused connection.  Proxies from the
+ * environment (http_proxy ...) are ignored, so the netguard always sees
+ * the origin.
+ *
+ * Callbacks run from the event loop, never from inside fetch_start().  A
+ * callback may call fetch_start() but must not call fetcher_free() (that
+ * is a fatal error).  fetcher_new() calls fetch_global_init() when it has
+ * not been called yet.
  */
 #ifndef TSUNAGU_FETCH_H
 #define TSUNAGU_FETCH_H
@@ -34,6 +42,21 @@ enum fetch_error {
 	FETCH_ERR_ABORTED,	/* fetcher freed while in flight */
 };
 
+#define FETCH_DEFAULT_CONNECT_TIMEOUT_MS	10000
+#define FETCH_DEFAULT_TIMEOUT_MS		60000
+#define FETCH_DEFAULT_MAX_BODY			(16 * 1024 * 1024)
+#define FETCH_DEFAULT_USER_AGENT		"tsunagu"
+#define FETCH_RETRY_AFTER_MAX			(30 * 24 * 3600)
+#define FETCH_HEADER_LINE_MAX			8192	/* longer: ignored */
+#define FETCH_HEADERS_MAX			(256 * 1024)	/* per fetch */
+
+/*
+ * A zero (or negative) timeout or max_body, or a NULL user agent, means
+ * the default above.  fq_max_redirects 0 follows no redirect: a 3xx
+ * arrives as FETCH_OK with fr_status set.  A NULL fq_guard refuses every
+ * special-purpose address (an empty allow list).
+ * ETag and Last-Modified values with control characters are not sent.
+ */
 struct fetch_request {
 	const char		*fq_url;
 	const char		*fq_etag;		/* If-None-Match */
@@ -46,6 +69,14 @@ struct fetch_request {
 	const struct netguard	*fq_guard;	/* borrowed; outlives the fetch */
 };
 
+/*
+ * Only FETCH_OK carries a body and the captured headers (those of the last
+ * response of a redirect chain); on error fr_body is empty and fr_errmsg
+ * says why, e.g. "address 127.0.0.1 is loopback (127.0.0.0/8) and not in
+ * allow_networks" or "body exceeds 65536 bytes".  fr_body.data is never
+ * NULL and is NUL-terminated.  fr_retry_after is at most
+ * FETCH_RETRY_AFTER_MAX (an HTTP-date is turned into seconds from now).
+ */
 struct fetch_result {
 	enum fetch_error	 fr_error;
 	char			 fr_errmsg[256];	/* human reason when failed */
@@ -60,11 +91,19 @@ struct fetch_result {
 
 typedef void (*fetch_done_cb)(const struct fetch_result *, void *arg);
 
+/* curl_global_init() once per process; 0 or -1.  Not thread-safe. */
+int		 fetch_global_init(void);
+/* Transfers beyond max_concurrent (at least 1) wait in a FIFO queue. */
 struct fetcher	*fetcher_new(struct event_base *, int max_concurrent);
-/* Aborts every transfer in flight (their callbacks see FETCH_ERR_ABORTED). */
+/*
+ * Aborts every transfer in flight or queued (their callbacks see
+ * FETCH_ERR_ABORTED, synchronously) and frees everything.  NULL is a no-op.
+ */
 void		 fetcher_free(struct fetcher *);
+/* 0 when the callback will be called exactly once; -1 when it will not. */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_done_cb, void *arg);
+/* Transfers running or queued. */
 int		 fetcher_in_flight(const struct fetcher *);
 /* A short stable label for metrics: "dns", "timeout", "too_large", ... */
 const char	*fetch_error_code(enum fetch_error);

@@ -1,1 +1,185 @@
-int main(void) { return 0; }
+/*
+ * main.c — tsunagud: options, log, configuration (-n stops here), store,
+ * fetcher, HTTP, signals, then the event loop.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <libxml/parser.h>
+
+#include "../feeds/xmalloc.h"
+#include "auth.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "fetch.h"
+#include "http.h"
+#include "log.h"
+#include "netguard.h"
+#include "poller.h"
+#include "store.h"
+
+#define DEFAULT_CONFIG	"/etc/tsunagu/tsunagu.conf"
+
+static __attribute__((noreturn)) void
+usage(void)
+{
+	fprintf(stderr, "usage: tsunagud [-nvV] [-c file]\n");
+	exit(1);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct daemon *d = arg;
+
+	(void)what;
+	switch (sig) {
+	case SIGHUP:
+		daemon_reload(d);
+		break;
+	case SIGTERM:
+	case SIGINT:
+		/* Writes are synchronous transactions on this one thread:
+		 * none is half done when a signal callback runs. */
+		log_info("received %s, shutting down",
+		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		event_base_loopexit(d->d_base, NULL);
+		break;
+	}
+}
+
+static int
+daemon_start(struct daemon *d, struct config *cf)
+{
+	int port;
+
+	d->d_clock = clock_real_new(d->d_base);
+	d->d_started = clock_now(d->d_clock);
+	if (store_open(cf->cf_database, &d->d_store) == -1)
+		return -1;
+	d->d_guard = netguard_new();
+	d->d_fetcher = fetcher_new(d->d_base, (int)cf->cf_max_fetches);
+	if (d->d_fetcher == NULL)
+		return -1;
+	if (daemon_apply_config(d, cf) == -1)
+		return -1;
+	d->d_http = http_server_new(d, cf->cf_listen_host, cf->cf_listen_port,
+	    &port);
+	if (d->d_http == NULL)
+		return -1;
+	if (cf->cf_base_url)
+		d->d_base_url = xstrdup(cf->cf_base_url);
+	else if (strchr(cf->cf_listen_host, ':'))
+		xasprintf(&d->d_base_url, "http://[%s]:%d", cf->cf_listen_host,
+		    port);
+	else
+		xasprintf(&d->d_base_url, "http://%s:%d", cf->cf_listen_host,
+		    port);
+	d->d_poller = poller_new(d);
+	if (poller_sync(d->d_poller) == -1)
+		return -1;
+	log_info("listening on %s%s%s:%d", strchr(cf->cf_listen_host, ':') ?
+	    "[" : "", cf->cf_listen_host, strchr(cf->cf_listen_host, ':') ?
+	    "]" : "", port);
+	return 0;
+}
+
+static void
+daemon_stop(struct daemon *d)
+{
+	/* In-flight fetches end first: their callbacks touch the poller. */
+	fetcher_free(d->d_fetcher);
+	poller_free(d->d_poller);
+	http_server_free(d->d_http);
+	store_close(d->d_store);
+	netguard_free(d->d_guard);
+	auth_free(d->d_auth);
+	config_free(d->d_conf);
+	free(d->d_base_url);
+	clock_free(d->d_clock);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct daemon d = { 0 };
+	struct config *cf;
+	const char *conffile = DEFAULT_CONFIG;
+	struct event *sig[3] = { NULL, NULL, NULL };
+	static const int signals[3] = { SIGHUP, SIGTERM, SIGINT };
+	int ch, noaction = 0, verbose = 0, rc = 1, i;
+
+	while ((ch = getopt(argc, argv, "c:nvV")) != -1) {
+		switch (ch) {
+		case 'c':
+			conffile = optarg;
+			break;
+		case 'n':
+			noaction = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("tsunagud %s\n", TSUNAGU_VERSION);
+			return 0;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	log_init("tsunagud", verbose);
+	/* Before any library is used: SQLite takes its log hook only now. */
+	log_route_libraries();
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	xmlInitParser();
+
+	if ((cf = config_load(conffile)) == NULL) {
+		if (!noaction)
+			log_warnx("%s: configuration has errors, not starting",
+			    conffile);
+		goto done;
+	}
+	if (noaction) {
+		fprintf(stderr, "configuration OK\n");
+		config_free(cf);
+		rc = 0;
+		goto done;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if ((d.d_base = event_base_new()) == NULL) {
+		log_warnx("cannot create the event loop");
+		config_free(cf);
+		goto done;
+	}
+	if (daemon_start(&d, cf) == -1) {
+		if (d.d_conf != cf)
+			config_free(cf);
+		goto stop;
+	}
+	for (i = 0; i < 3; i++) {
+		sig[i] = evsignal_new(d.d_base, signals[i], on_signal, &d);
+		evsignal_add(sig[i], NULL);
+	}
+	if (event_base_dispatch(d.d_base) == -1)
+		log_warnx("the event loop failed");
+	else
+		rc = 0;
+	for (i = 0; i < 3; i++)
+		if (sig[i])
+			event_free(sig[i]);
+stop:
+	daemon_stop(&d);
+	event_base_free(d.d_base);
+done:
+	xmlCleanupParser();
+	curl_global_cleanup();
+	return rc;
+}

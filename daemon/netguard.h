@@ -5,6 +5,11 @@
  * unspecified and IPv4-mapped/compatible addresses are refused unless they
  * fall inside a network of the allow list (config "allow_networks").
  * Checked at socket-open time, so redirects and DNS answers are covered.
+ *
+ * IPv4-mapped and IPv4-compatible IPv6 addresses are refused outright;
+ * NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses are judged by the
+ * IPv4 address they embed.  An IPv4 allow rule also covers the mapped,
+ * NAT64 and 6to4 forms of its addresses.
  */
 #ifndef TSUNAGU_NETGUARD_H
 #define TSUNAGU_NETGUARD_H
@@ -16,9 +21,17 @@ struct netguard;
 
 struct netguard	*netguard_new(void);
 void		 netguard_free(struct netguard *);
-/* Adds "10.0.0.0/8", "::1/128" or a bare address; -1 on bad syntax. */
+/*
+ * Adds "10.0.0.0/8", "::1/128" or a bare address (/32, /128); -1 on bad
+ * syntax: no spaces, leading zeros, short forms or zones, and no bits set
+ * after the prefix ("10.1.0.0/8" is refused rather than guessed at).
+ */
 int		 netguard_allow(struct netguard *, const char *cidr);
-/* 0 when the address may be reached; -1 with a reason in why. */
+/*
+ * 0 when the address may be reached; -1 with a reason in why, e.g.
+ * "address 10.1.2.3 is private (10.0.0.0/8) and not in allow_networks".
+ * A NULL netguard is an empty allow list.
+ */
 int		 netguard_check(const struct netguard *, const struct sockaddr *,
 		    char *why, size_t whylen);
 

@@ -1,1 +1,285 @@
-/* placeholder: being written */
+/* poller.c — the per-source poll loop: timer → fetch → parse → store. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "../feeds/feed.h"
+#include "../feeds/xmalloc.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "fetch.h"
+#include "log.h"
+#include "poller.h"
+#include "schedule.h"
+#include "store.h"
+
+struct poll_source {
+	struct poller			*ps_poller;
+	char				*ps_name;
+	char				*ps_url;
+	char				*ps_format;
+	int64_t				 ps_interval;
+	int				 ps_paused;
+	int				 ps_failures;	/* consecutive */
+	int				 ps_in_flight;
+	int				 ps_removed;	/* freed when its fetch ends */
+	struct timer			*ps_timer;
+	TAILQ_ENTRY(poll_source)	 ps_entry;
+};
+
+struct poller {
+	struct daemon			*pl_daemon;
+	TAILQ_HEAD(, poll_source)	 pl_sources;
+};
+
+static void	poll_due(void *);
+
+struct poller *
+poller_new(struct daemon *d)
+{
+	struct poller *pl = xcalloc(1, sizeof(*pl));
+
+	pl->pl_daemon = d;
+	TAILQ_INIT(&pl->pl_sources);
+	return pl;
+}
+
+static void
+poll_source_free(struct poll_source *ps)
+{
+	timer_free(ps->ps_timer);
+	free(ps->ps_name);
+	free(ps->ps_url);
+	free(ps->ps_format);
+	free(ps);
+}
+
+static void
+poll_source_detach(struct poller *pl, struct poll_source *ps)
+{
+	TAILQ_REMOVE(&pl->pl_sources, ps, ps_entry);
+	if (ps->ps_in_flight) {
+		/* The fetch callback still points here: free it there. */
+		timer_cancel(ps->ps_timer);
+		ps->ps_removed = 1;
+		return;
+	}
+	poll_source_free(ps);
+}
+
+void
+poller_free(struct poller *pl)
+{
+	struct poll_source *ps;
+
+	if (pl == NULL)
+		return;
+	while ((ps = TAILQ_FIRST(&pl->pl_sources)) != NULL)
+		poll_source_detach(pl, ps);
+	free(pl);
+}
+
+static struct poll_source *
+poller_find(struct poller *pl, const char *name)
+{
+	struct poll_source *ps;
+
+	TAILQ_FOREACH(ps, &pl->pl_sources, ps_entry)
+		if (strcmp(ps->ps_name, name) == 0)
+			return ps;
+	return NULL;
+}
+
+int
+poller_sync(struct poller *pl)
+{
+	struct daemon *d = pl->pl_daemon;
+	struct source_health *list;
+	struct poll_source *ps, *next;
+	size_t n, i;
+	int64_t now = clock_now(d->d_clock);
+
+	if (store_source_list(d->d_store, &list, &n) == -1)
+		return -1;
+	for (ps = TAILQ_FIRST(&pl->pl_sources); ps != NULL; ps = next) {
+		next = TAILQ_NEXT(ps, ps_entry);
+		for (i = 0; i < n; i++)
+			if (strcmp(list[i].sh_name, ps->ps_name) == 0)
+				break;
+		if (i == n)
+			poll_source_detach(pl, ps);
+	}
+	for (i = 0; i < n; i++) {
+		struct source_health *sh = &list[i];
+		int changed = 0;
+
+		if ((ps = poller_find(pl, sh->sh_name)) == NULL) {
+			ps = xcalloc(1, sizeof(*ps));
+			ps->ps_poller = pl;
+			ps->ps_name = xstrdup(sh->sh_name);
+			ps->ps_timer = timer_new(d->d_clock, poll_due, ps);
+			TAILQ_INSERT_TAIL(&pl->pl_sources, ps, ps_entry);
+			changed = 1;
+		} else if (strcmp(ps->ps_url, sh->sh_url) != 0 ||
+		    ps->ps_interval != sh->sh_interval)
+			changed = 1;
+		free(ps->ps_url);
+		free(ps->ps_format);
+		ps->ps_url = xstrdup(sh->sh_url);
+		ps->ps_format = xstrdup(sh->sh_format);
+		ps->ps_interval = sh->sh_interval;
+		ps->ps_paused = sh->sh_paused;
+		ps->ps_failures = sh->sh_failures;
+		if (ps->ps_paused) {
+			timer_cancel(ps->ps_timer);
+			continue;
+		}
+		if (ps->ps_in_flight || (!changed && timer_pending(ps->ps_timer)))
+			continue;
+		/* A new or changed source is polled at once; others resume
+		 * the schedule the store remembers across restarts. */
+		if (changed && sh->sh_next_poll > now && sh->sh_last_attempt &&
+		    !ps->ps_failures)
+			timer_at(ps->ps_timer, sh->sh_next_poll * 1000);
+		else if (!changed && sh->sh_next_poll > now)
+			timer_at(ps->ps_timer, sh->sh_next_poll * 1000);
+		else
+			timer_at(ps->ps_timer, clock_now_ms(d->d_clock));
+	}
+	store_source_list_free(list, n);
+	return 0;
+}
+
+int
+poller_fetch_now(struct poller *pl, const char *name)
+{
+	struct poll_source *ps = poller_find(pl, name);
+
+	if (ps == NULL)
+		return 1;
+	if (!ps->ps_in_flight)
+		timer_at(ps->ps_timer, clock_now_ms(pl->pl_daemon->d_clock));
+	return 0;
+}
+
+/* Turns a response into entries, or an error reason and code. */
+static int
+poll_parse(struct poll_source *ps, const struct fetch_result *fr,
+    struct feed **feedp, char *err, size_t errlen, char *code,
+    size_t codelen)
+{
+	struct feed_parse_opts opts = { 0 };
+	enum feed_format fmt = FEED_FORMAT_AUTO;
+	char perr[256] = "";
+
+	if (fr->fr_error != FETCH_OK) {
+		snprintf(err, errlen, "%s", fr->fr_errmsg);
+		snprintf(code, codelen, "%s", fetch_error_code(fr->fr_error));
+		return -1;
+	}
+	if (fr->fr_status == 304)
+		return 0;
+	if (fr->fr_status < 200 || fr->fr_status > 299) {
+		snprintf(err, errlen, "HTTP status %ld", fr->fr_status);
+		snprintf(code, codelen, "http_%ld", fr->fr_status);
+		return -1;
+	}
+	feed_format_parse(ps->ps_format, &fmt);
+	opts.base_url = fr->fr_effective_url ? fr->fr_effective_url :
+	    ps->ps_url;
+	if (feed_parse(fr->fr_body.data ? fr->fr_body.data : "",
+	    fr->fr_body.len, fmt, &opts, feedp, perr, sizeof(perr)) == -1) {
+		snprintf(err, errlen, "parse error: %s", perr);
+		snprintf(code, codelen, "parse");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+poll_done(const struct fetch_result *fr, void *arg)
+{
+	struct poll_source *ps = arg;
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	struct fetch_outcome fo = { 0 };
+	struct apply_stats stats = { 0 };
+	struct feed *feed = NULL;
+	char err[512] = "", code[32] = "";
+	int64_t now;
+
+	ps->ps_in_flight = 0;
+	if (fr->fr_error == FETCH_ERR_ABORTED || ps->ps_removed) {
+		if (ps->ps_removed)
+			poll_source_free(ps);
+		return;
+	}
+	now = clock_now(d->d_clock);
+	fo.fo_source = ps->ps_name;
+	fo.fo_attempt = now;
+	fo.fo_http_status = fr->fr_status;
+	if (poll_parse(ps, fr, &feed, err, sizeof(err), code,
+	    sizeof(code)) == -1) {
+		ps->ps_failures++;
+		fo.fo_error = err;
+		fo.fo_error_code = code;
+	} else {
+		ps->ps_failures = 0;
+		fo.fo_etag = fr->fr_etag;
+		fo.fo_last_modified = fr->fr_last_modified;
+		if (feed)
+			fo.fo_entries = &feed->fd_entries;
+	}
+	fo.fo_failures = ps->ps_failures;
+	fo.fo_next_poll = schedule_next_poll(now, ps->ps_interval, ps->ps_failures,
+	    fr->fr_retry_after);
+	if (store_record_fetch(d->d_store, &fo, &stats) == -1)
+		log_warnx("source %s: the fetch could not be recorded",
+		    ps->ps_name);
+	else if (fo.fo_error)
+		log_warnx("source %s: %s (failure %d, next try in %llds)",
+		    ps->ps_name, err, ps->ps_failures,
+		    (long long)(fo.fo_next_poll - now));
+	else if (feed)
+		log_info("source %s: %ld, %zu entries: %d new, %d updated, "
+		    "%d unchanged", ps->ps_name, fr->fr_status,
+		    feed->fd_entries.pl_len, stats.as_added, stats.as_updated,
+		    stats.as_unchanged);
+	else
+		log_debug("source %s: not modified", ps->ps_name);
+	feed_free(feed);
+	if (!ps->ps_paused)
+		timer_at(ps->ps_timer, fo.fo_next_poll * 1000);
+}
+
+static void
+poll_due(void *arg)
+{
+	struct poll_source *ps = arg;
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	const struct config *cf = d->d_conf;
+	struct source_health sh;
+	struct fetch_request fq = { 0 };
+
+	if (ps->ps_in_flight || ps->ps_paused)
+		return;
+	if (store_source_get(d->d_store, ps->ps_name, &sh) != 0)
+		return;
+	fq.fq_url = ps->ps_url;
+	fq.fq_etag = sh.sh_etag;
+	fq.fq_last_modified = sh.sh_last_modified;
+	fq.fq_user_agent = cf->cf_user_agent;
+	fq.fq_max_body = cf->cf_max_body;
+	fq.fq_connect_timeout_ms = cf->cf_connect_timeout * 1000;
+	fq.fq_timeout_ms = cf->cf_fetch_timeout * 1000;
+	fq.fq_max_redirects = (int)cf->cf_max_redirects;
+	fq.fq_guard = d->d_guard;
+	log_debug("source %s: fetching %s", ps->ps_name, ps->ps_url);
+	if (fetch_start(d->d_fetcher, &fq, poll_done, ps) == 0)
+		ps->ps_in_flight = 1;
+	else
+		timer_at(ps->ps_timer, clock_now_ms(d->d_clock) + 1000 *
+		    ps->ps_interval);
+	source_health_free(&sh);
+}

@@ -1,1 +1,118 @@
-/* placeholder: being written */
+/* reload.c — applying a configuration at start and on SIGHUP. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../feeds/xmalloc.h"
+#include "auth.h"
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "netguard.h"
+#include "poller.h"
+#include "store.h"
+
+/* Writes the file's sources to the store; drops the ones it no longer has. */
+static int
+sync_sources(struct daemon *d, const struct config *cf)
+{
+	struct source_conf *src;
+	struct source_health *list;
+	size_t n, i;
+	int rc = 0;
+
+	TAILQ_FOREACH(src, &cf->cf_sources, src_entry) {
+		struct source_def sd = {
+			.sd_name = src->src_name,
+			.sd_url = src->src_url,
+			.sd_kind = src->src_kind,
+			.sd_format = src->src_format,
+			.sd_interval = src->src_interval,
+			.sd_origin = "config",
+		};
+
+		if (store_source_upsert(d->d_store, &sd) == -1)
+			rc = -1;
+	}
+	if (store_source_list(d->d_store, &list, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i].sh_origin, "config") != 0 ||
+		    config_source(cf, list[i].sh_name) != NULL)
+			continue;
+		log_info("source %s: no longer in the configuration, removed",
+		    list[i].sh_name);
+		if (store_source_delete(d->d_store, list[i].sh_name) == -1)
+			rc = -1;
+	}
+	store_source_list_free(list, n);
+	return rc;
+}
+
+int
+daemon_apply_config(struct daemon *d, struct config *cf)
+{
+	struct auth *au = auth_new();
+	char err[512];
+	size_t i;
+
+	if (auth_load_admin(au, cf->cf_admin_token_file, err,
+	    sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		auth_free(au);
+		return -1;
+	}
+	if (cf->cf_admin_token_file == NULL)
+		log_info("no admin_token_file: the admin API refuses every "
+		    "request");
+	if (sync_sources(d, cf) == -1) {
+		auth_free(au);
+		return -1;
+	}
+	auth_free(d->d_auth);
+	d->d_auth = au;
+	/* In-flight fetches borrow the guard: change it in place. */
+	netguard_reset(d->d_guard);
+	for (i = 0; i < cf->cf_nallow_networks; i++)
+		netguard_allow(d->d_guard, cf->cf_allow_networks[i]);
+	if (d->d_conf) {
+		if (strcmp(d->d_conf->cf_listen_host, cf->cf_listen_host) ||
+		    d->d_conf->cf_listen_port != cf->cf_listen_port)
+			log_warnx("listen changed: it takes effect at the next "
+			    "restart");
+		if (strcmp(d->d_conf->cf_database, cf->cf_database))
+			log_warnx("database changed: it takes effect at the "
+			    "next restart");
+		/* The bound address stays; only an explicit base_url moves. */
+		if (cf->cf_base_url) {
+			free(d->d_base_url);
+			d->d_base_url = xstrdup(cf->cf_base_url);
+		}
+	}
+	config_free(d->d_conf);
+	d->d_conf = cf;
+	if (d->d_poller)
+		poller_sync(d->d_poller);
+	return 0;
+}
+
+void
+daemon_reload(struct daemon *d)
+{
+	struct config *cf;
+
+	log_info("reloading %s", d->d_conf->cf_path);
+	/* config_load prints each problem as file:line: message. */
+	if ((cf = config_load(d->d_conf->cf_path)) == NULL) {
+		log_warnx("reload failed: the configuration has errors (see "
+		    "above); still running on the previous one");
+		return;
+	}
+	if (daemon_apply_config(d, cf) == -1) {
+		log_warnx("reload failed; still running on the previous "
+		    "configuration");
+		config_free(cf);
+		return;
+	}
+	log_info("configuration reloaded");
+}

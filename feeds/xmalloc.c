@@ -41,7 +41,7 @@ xreallocarray(void *ptr, size_t n, size_t size)
 
 	if (size != 0 && n > SIZE_MAX / size)
 		oom();
-	p = realloc(ptr, n * size ? n * size : 1);
+	p = realloc(ptr, n * size != 0 ? n * size : 1);
 	if (p == NULL)
 		oom();
 	return p;

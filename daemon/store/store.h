@@ -1,7 +1,7 @@
 /*
  * store.h — persistent state behind one header; the only place that knows
- * SQLite (store/*.c include sqlite3.h, nothing else does), so another
- * backend can stand behind the same functions.
+ * SQLite (the files of daemon/store/ include sqlite3.h, nothing else
+ * does), so another backend can stand behind the same functions.
  *
  * store_open() opens (creating if needed) the database in WAL mode and runs
  * the migrations of schemas/ forward by PRAGMA user_version; it refuses a
@@ -62,8 +62,14 @@ void	 source_health_free(struct source_health *);	/* the strings */
 
 /* Inserts or updates the definition; keeps health and validators. */
 int	 store_source_upsert(struct store *, const struct source_def *);
-/* Deletes the source; its entries and their postings go with it. */
+/*
+ * Deletes the source; its entries go with it, and so do the postings no
+ * other source's entry refers to.  1 when there is no such source.
+ */
 int	 store_source_delete(struct store *, const char *name);
+/* Pauses (1) or resumes (0) polling; 1 when there is no such source. */
+int	 store_source_set_paused(struct store *, const char *name,
+	    int paused);
 int	 store_source_get(struct store *, const char *name,
 	    struct source_health *out);
 int	 store_source_list(struct store *, struct source_health **out,
@@ -92,6 +98,17 @@ struct apply_stats {
 	int	as_unchanged;
 };
 
+/*
+ * Records the attempt in the source's health and, on success, applies
+ * fo_entries: a new entry becomes a posting (id "p" + 20 hex digits of
+ * SHA-256 over source NUL entry key, revision 1), a changed one (its
+ * posting_content_digest() differs) gets revision + 1 and date_modified =
+ * fo_attempt, an unchanged one is only marked seen.  Postings carry the
+ * source's kind (a "federation" source keeps the entry's own kind) and one
+ * ref to the source; origin is left as the entry had it.  When a key
+ * repeats within fo_entries the last entry wins.  All or nothing: on -1
+ * nothing was written.  stats (may be NULL) is filled on success.
+ */
 int	 store_record_fetch(struct store *, const struct fetch_outcome *,
 	    struct apply_stats *);
 
@@ -105,7 +122,8 @@ struct posting_query {
 	const char	*pq_after_id;
 };
 
-/* Newest date_modified first, then id; appends to out. */
+/* Newest date_modified first, then id (both descending); appends to out
+ * (left as it was on -1).  pq_limit 0 means no limit. */
 int	 store_postings_query(struct store *, const struct posting_query *,
 	    struct posting_list *out);
 int	 store_posting_get(struct store *, const char *id,

@@ -1,0 +1,46 @@
+/*
+ * daemon.h — the one struct everything hangs off (no globals but the
+ * configuration, and that is passed explicitly too).
+ */
+#ifndef TSUNAGU_DAEMON_H
+#define TSUNAGU_DAEMON_H
+
+#include <stdint.h>
+
+struct auth;
+struct clock;
+struct config;
+struct event;
+struct event_base;
+struct fetcher;
+struct http_server;
+struct netguard;
+struct poller;
+struct store;
+
+struct daemon {
+	struct event_base	*d_base;
+	struct clock		*d_clock;
+	struct config		*d_conf;	/* swapped whole on reload */
+	struct store		*d_store;
+	struct fetcher		*d_fetcher;
+	struct netguard		*d_guard;	/* from allow_networks */
+	struct poller		*d_poller;
+	struct http_server	*d_http;
+	struct auth		*d_auth;
+	char			*d_base_url;	/* base_url, or http://HOST:PORT */
+	int64_t			 d_started;	/* unix seconds */
+};
+
+/*
+ * Applies a configuration to a running daemon: sources are written to the
+ * store (config-file sources no longer in the file are removed), the
+ * netguard and admin token are rebuilt, and the poller is re-armed.  On
+ * failure nothing changes and -1 is returned.  Takes ownership of conf on
+ * success.  Used at start and on SIGHUP (reload.c).
+ */
+int	daemon_apply_config(struct daemon *, struct config *conf);
+/* SIGHUP: parse the file again; keep the old configuration on error. */
+void	daemon_reload(struct daemon *);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * store_private.h — what the store's files share: the handle and the
+ * statement helpers.  Included by the files of daemon/store/ only.
+ *
+ * Statements are prepared once per SQL text and cached on the handle
+ * (keyed by the address of a static string).  store_stmt() hands one out
+ * reset and unbound; whoever steps it calls store_reset() before letting
+ * go, so no statement holds a read transaction open.
+ */
+#ifndef TSUNAGU_STORE_PRIVATE_H
+#define TSUNAGU_STORE_PRIVATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store_stmt {
+	const char	*ss_sql;
+	sqlite3_stmt	*ss_stmt;
+};
+
+struct store {
+	sqlite3			*st_db;
+	char			*st_path;
+	int64_t			 st_generation;	/* as committed */
+	struct store_stmt	*st_stmts;
+	size_t			 st_nstmts;
+};
+
+/* The cached statement for sql; NULL (logged) when it does not prepare. */
+sqlite3_stmt	*store_stmt(struct store *, const char *sql);
+void		 store_reset(sqlite3_stmt *);
+
+/*
+ * Binds parameters 1.. from fmt: 's' text (NULL binds null), 'i' int,
+ * 'I' int64_t, 'l' long.  Logs and returns -1 on failure.
+ */
+int		 store_bind(struct store *, sqlite3_stmt *, const char *fmt,
+		    ...);
+/* Steps a statement that returns no rows, then resets it. */
+int		 store_step_done(struct store *, sqlite3_stmt *,
+		    const char *func);
+/* One step: 1 a row, 0 done, -1 error (logged). */
+int		 store_step(struct store *, sqlite3_stmt *, const char *func);
+/* A copy of a text column, NULL for null. */
+char		*store_column_str(sqlite3_stmt *, int col);
+
+/* Logs "func: what: sqlite's message" — once, where it failed. */
+void		 store_log_error(struct store *, const char *func,
+		    const char *what);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK (the last one never fails). */
+int		 store_begin(struct store *, const char *func);
+int		 store_commit(struct store *, const char *func);
+void		 store_rollback(struct store *);
+
+/* Adds one to the persistent generation inside the open transaction;
+ * the caller adds one to st_generation after COMMIT. */
+int		 store_bump_generation(struct store *);
+
+#endif
