@@ -11,13 +11,11 @@
  * Transfers beyond fe_max wait in fe_pending, outside the multi handle, so
  * that their timeouts only start once they run.
  */
-#include <sys/types.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +41,8 @@ struct transfer {
 	const struct netguard	*tr_guard;
 	fetch_done_cb		 tr_cb;
 	void			*tr_arg;
+	int			 tr_active;	/* else queued, or new */
+	int			 tr_queued;
 	size_t			 tr_header_bytes;
 	int			 tr_body_too_large;
 	int			 tr_headers_too_large;
@@ -116,11 +116,11 @@ fetch_global_init(void)
 	return 0;
 }
 
-/* Header values go back out in requests: no CR, LF or other controls. */
+/* Header values go back out in requests: no CR, LF, NUL or controls. */
 static int
-header_value_ok(const char *s)
+header_value_ok(const char *s, size_t len)
 {
-	for (; *s != '\0'; s++)
+	for (; len > 0; s++, len--)
 		if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
 			return 0;
 	return 1;
@@ -169,6 +169,12 @@ parse_retry_after(const char *v)
 	return n > FETCH_RETRY_AFTER_MAX ? FETCH_RETRY_AFTER_MAX : n;
 }
 
+static int
+header_is(const char *line, size_t nlen, const char *name)
+{
+	return strlen(name) == nlen && strncasecmp(line, name, nlen) == 0;
+}
+
 static void
 transfer_capture(struct transfer *tr, const char *line, size_t len)
 {
@@ -183,16 +189,12 @@ transfer_capture(struct transfer *tr, const char *line, size_t len)
 		    offsetof(struct fetch_result, fr_content_type) },
 	};
 	const char *colon, *v, *end;
-	char name[32], *value, **field;
+	char *value, **field;
 	size_t i, nlen;
 
 	if ((colon = memchr(line, ':', len)) == NULL)
 		return;
 	nlen = colon - line;
-	if (nlen == 0 || nlen >= sizeof(name))
-		return;
-	memcpy(name, line, nlen);
-	name[nlen] = '\0';
 	v = colon + 1;
 	end = line + len;
 	while (v < end && (*v == ' ' || *v == '\t'))
@@ -200,20 +202,16 @@ transfer_capture(struct transfer *tr, const char *line, size_t len)
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
 	    end[-1] == ' ' || end[-1] == '\t'))
 		end--;
-	if (memchr(v, '\0', end - v) != NULL)
+	if (!header_value_ok(v, end - v))
 		return;
 	value = xstrndup(v, end - v);
-	if (!header_value_ok(value)) {
-		free(value);
-		return;
-	}
-	if (strcasecmp(name, "retry-after") == 0) {
+	if (header_is(line, nlen, "retry-after")) {
 		tr->tr_result.fr_retry_after = parse_retry_after(value);
 		free(value);
 		return;
 	}
 	for (i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-		if (strcasecmp(name, kept[i].name) != 0)
+		if (!header_is(line, nlen, kept[i].name))
 			continue;
 		field = (char **)((char *)&tr->tr_result + kept[i].off);
 		free(*field);
@@ -258,13 +256,14 @@ transfer_write(char *data, size_t size, size_t n, void *arg)
 }
 
 static int
-transfer_guard(struct transfer *tr, const struct sockaddr *sa)
+transfer_guard(struct transfer *tr, const struct sockaddr *sa,
+    const char *when)
 {
 	if (netguard_check(tr->tr_guard, sa, tr->tr_why,
 	    sizeof(tr->tr_why)) == 0)
 		return 0;
 	tr->tr_refused = 1;
-	log_debug("%s: %s", __func__, tr->tr_why);
+	log_debug("%s: %s: %s", __func__, when, tr->tr_why);
 	return -1;
 }
 
@@ -285,7 +284,7 @@ transfer_opensocket(void *arg, curlsocktype purpose,
 	}
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, &ca->addr, len < sizeof(ss) ? len : sizeof(ss));
-	if (transfer_guard(tr, (struct sockaddr *)&ss) == -1)
+	if (transfer_guard(tr, (struct sockaddr *)&ss, "connect") == -1)
 		return CURL_SOCKET_BAD;
 	return socket(ca->family, ca->socktype | SOCK_CLOEXEC, ca->protocol);
 }
@@ -304,17 +303,12 @@ transfer_prereq(void *arg, char *primary_ip, char *local_ip,
 	memset(&ss, 0, sizeof(ss));
 	snprintf(ip, sizeof(ip), "%s", primary_ip ? primary_ip : "");
 	ip[strcspn(ip, "%")] = '\0';
+	/* Neither: AF_UNSPEC, which the netguard refuses. */
 	if (inet_pton(AF_INET, ip, &sin->sin_addr) == 1)
 		ss.ss_family = AF_INET;
 	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
 		ss.ss_family = AF_INET6;
-	else {
-		tr->tr_refused = 1;
-		snprintf(tr->tr_why, sizeof(tr->tr_why),
-		    "connected to an unknown address");
-		return CURL_PREREQFUNC_ABORT;
-	}
-	if (transfer_guard(tr, (struct sockaddr *)&ss) == -1)
+	if (transfer_guard(tr, (struct sockaddr *)&ss, "request") == -1)
 		return CURL_PREREQFUNC_ABORT;
 	return CURL_PREREQFUNC_OK;
 }
@@ -348,7 +342,7 @@ transfer_add_header(struct transfer *tr, const char *name, const char *v)
 	struct curl_slist *l;
 	char *line;
 
-	if (v == NULL || *v == '\0' || !header_value_ok(v))
+	if (v == NULL || *v == '\0' || !header_value_ok(v, strlen(v)))
 		return 0;
 	xasprintf(&line, "%s: %s", name, v);
 	l = curl_slist_append(tr->tr_headers, line);
@@ -367,7 +361,7 @@ transfer_setup(struct transfer *tr, const struct fetch_request *fq)
 	long redirs = fq->fq_max_redirects > 0 ? fq->fq_max_redirects : 0;
 
 	ua = fq->fq_user_agent ? fq->fq_user_agent : FETCH_DEFAULT_USER_AGENT;
-	if (!header_value_ok(ua))
+	if (!header_value_ok(ua, strlen(ua)))
 		ua = FETCH_DEFAULT_USER_AGENT;
 	if (transfer_add_header(tr, "If-None-Match", fq->fq_etag) == -1 ||
 	    transfer_add_header(tr, "If-Modified-Since",
@@ -424,71 +418,63 @@ transfer_free(struct transfer *tr)
 	free(tr);
 }
 
-static int
-is_tls_error(CURLcode code)
-{
-	switch (code) {
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_ENGINE_NOTFOUND:
-	case CURLE_SSL_ENGINE_SETFAILED:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_ENGINE_INITFAILED:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_SHUTDOWN_FAILED:
-	case CURLE_SSL_CRL_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-	case CURLE_SSL_INVALIDCERTSTATUS:
-	case CURLE_SSL_CLIENTCERT:
-	case CURLE_USE_SSL_FAILED:
-		return 1;
-	default:
-		return 0;
-	}
-}
+/* How libcurl's codes read as ours; a code not listed is a TRANSFER. */
+static const struct {
+	CURLcode		 ce_code;
+	enum fetch_error	 ce_error;
+	const char		*ce_prefix;	/* before curl's message */
+} curl_errors[] = {
+	{ CURLE_UNSUPPORTED_PROTOCOL, FETCH_ERR_URL, "" },
+	{ CURLE_URL_MALFORMAT, FETCH_ERR_URL, "" },
+	{ CURLE_COULDNT_RESOLVE_HOST, FETCH_ERR_DNS, "" },
+	{ CURLE_COULDNT_RESOLVE_PROXY, FETCH_ERR_DNS, "" },
+	{ CURLE_COULDNT_CONNECT, FETCH_ERR_CONNECT, "" },
+	{ CURLE_OPERATION_TIMEDOUT, FETCH_ERR_TIMEOUT, "" },
+	{ CURLE_FILESIZE_EXCEEDED, FETCH_ERR_TOO_LARGE, "" },
+	{ CURLE_TOO_MANY_REDIRECTS, FETCH_ERR_REDIRECTS, "" },
+	{ CURLE_SSL_CONNECT_ERROR, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_ENGINE_NOTFOUND, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_ENGINE_SETFAILED, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_CERTPROBLEM, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_CIPHER, FETCH_ERR_TLS, "" },
+	{ CURLE_PEER_FAILED_VERIFICATION, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_ENGINE_INITFAILED, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_CACERT_BADFILE, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_SHUTDOWN_FAILED, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_CRL_BADFILE, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_ISSUER_ERROR, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_PINNEDPUBKEYNOTMATCH, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_INVALIDCERTSTATUS, FETCH_ERR_TLS, "" },
+	{ CURLE_SSL_CLIENTCERT, FETCH_ERR_TLS, "" },
+	{ CURLE_USE_SSL_FAILED, FETCH_ERR_TLS, "" },
+	{ CURLE_PARTIAL_FILE, FETCH_ERR_TRANSFER, "truncated: " },
+	{ CURLE_RECV_ERROR, FETCH_ERR_TRANSFER, "truncated: " },
+	{ CURLE_GOT_NOTHING, FETCH_ERR_TRANSFER, "truncated: " },
+	{ CURLE_HTTP2_STREAM, FETCH_ERR_TRANSFER, "truncated: " },
+};
 
 static enum fetch_error
-transfer_error(const struct transfer *tr, CURLcode code)
+transfer_error(const struct transfer *tr, CURLcode code, const char **prefix)
 {
+	size_t i;
+
+	*prefix = "";
 	if (code == CURLE_OK)
 		return FETCH_OK;
+	/* Our own callbacks ended it: say why, not how curl saw it. */
 	if (tr->tr_refused && (code == CURLE_COULDNT_CONNECT ||
 	    code == CURLE_ABORTED_BY_CALLBACK))
 		return FETCH_ERR_REFUSED;
-	if (is_tls_error(code))
-		return FETCH_ERR_TLS;
-	switch (code) {
-	case CURLE_UNSUPPORTED_PROTOCOL:
-	case CURLE_URL_MALFORMAT:
-		return FETCH_ERR_URL;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return FETCH_ERR_DNS;
-	case CURLE_COULDNT_CONNECT:
-		return FETCH_ERR_CONNECT;
-	case CURLE_OPERATION_TIMEDOUT:
-		return FETCH_ERR_TIMEOUT;
-	case CURLE_WRITE_ERROR:
-		if (tr->tr_body_too_large || tr->tr_headers_too_large)
-			return FETCH_ERR_TOO_LARGE;
-		return FETCH_ERR_TRANSFER;
-	case CURLE_FILESIZE_EXCEEDED:
+	if (code == CURLE_WRITE_ERROR &&
+	    (tr->tr_body_too_large || tr->tr_headers_too_large))
 		return FETCH_ERR_TOO_LARGE;
-	case CURLE_TOO_MANY_REDIRECTS:
-		return FETCH_ERR_REDIRECTS;
-	default:
-		return FETCH_ERR_TRANSFER;
+	for (i = 0; i < sizeof(curl_errors) / sizeof(curl_errors[0]); i++) {
+		if (curl_errors[i].ce_code == code) {
+			*prefix = curl_errors[i].ce_prefix;
+			return curl_errors[i].ce_error;
+		}
 	}
-}
-
-/* The response ended before it was complete. */
-static int
-is_truncation(CURLcode code)
-{
-	return code == CURLE_PARTIAL_FILE || code == CURLE_RECV_ERROR ||
-	    code == CURLE_GOT_NOTHING || code == CURLE_HTTP2_STREAM;
+	return FETCH_ERR_TRANSFER;
 }
 
 /* Fills tr_result from how the transfer ended. */
@@ -496,22 +482,24 @@ static void
 transfer_result(struct transfer *tr, CURLcode code, int aborted)
 {
 	struct fetch_result *fr = &tr->tr_result;
-	const char *msg;
+	const char *msg, *prefix;
 	char *url = NULL;
-	long status = 0;
+	long status = 0, oserr = 0;
 
 	curl_easy_getinfo(tr->tr_easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(tr->tr_easy, CURLINFO_EFFECTIVE_URL, &url);
 	fr->fr_status = status;
 	fr->fr_effective_url = xstrdup_opt(url);
-	fr->fr_error = aborted ? FETCH_ERR_ABORTED : transfer_error(tr, code);
+	fr->fr_error = transfer_error(tr, code, &prefix);
+	if (aborted)
+		fr->fr_error = FETCH_ERR_ABORTED;
 	msg = tr->tr_errbuf[0] ? tr->tr_errbuf : curl_easy_strerror(code);
 	switch (fr->fr_error) {
 	case FETCH_OK:
 		break;
 	case FETCH_ERR_ABORTED:
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
-		    "aborted: fetcher freed while in flight");
+		    "fetcher freed while in flight");
 		break;
 	case FETCH_ERR_REFUSED:
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s",
@@ -526,9 +514,16 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
 			    "body exceeds %zu bytes", fr->fr_body.max);
 		break;
+	case FETCH_ERR_CONNECT:
+		/* The error buffer says "Couldn't connect"; errno says why. */
+		curl_easy_getinfo(tr->tr_easy, CURLINFO_OS_ERRNO, &oserr);
+		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%.200s%s%s%s",
+		    msg, oserr ? " (" : "", oserr ? strerror(oserr) : "",
+		    oserr ? ")" : "");
+		break;
 	default:
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s%.240s",
-		    is_truncation(code) ? "truncated: " : "", msg);
+		    prefix, msg);
 		break;
 	}
 	/* A partial body is never mistaken for a whole one. */
@@ -540,28 +535,25 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 	    fr->fr_error != FETCH_OK ? ": " : "", fr->fr_errmsg);
 }
 
-/* Hands the result to the callback, then frees the transfer. */
-static void
-transfer_deliver(struct transfer *tr)
-{
-	struct fetcher *fe = tr->tr_fetcher;
-
-	fe->fe_in_cb++;
-	tr->tr_cb(&tr->tr_result, tr->tr_arg);
-	fe->fe_in_cb--;
-	transfer_free(tr);
-}
-
+/* Fills the result, takes the transfer off its list, calls back, frees. */
 static void
 transfer_done(struct transfer *tr, CURLcode code, int aborted)
 {
 	struct fetcher *fe = tr->tr_fetcher;
 
 	transfer_result(tr, code, aborted);
-	curl_multi_remove_handle(fe->fe_multi, tr->tr_easy);
-	TAILQ_REMOVE(&fe->fe_active, tr, tr_entry);
-	fe->fe_nactive--;
-	transfer_deliver(tr);
+	if (tr->tr_active) {
+		curl_multi_remove_handle(fe->fe_multi, tr->tr_easy);
+		TAILQ_REMOVE(&fe->fe_active, tr, tr_entry);
+		fe->fe_nactive--;
+	} else if (tr->tr_queued) {
+		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
+		fe->fe_npending--;
+	}
+	fe->fe_in_cb++;
+	tr->tr_cb(&tr->tr_result, tr->tr_arg);
+	fe->fe_in_cb--;
+	transfer_free(tr);
 }
 
 /* check_multi_info: every finished transfer is found and delivered. */
@@ -600,8 +592,6 @@ sock_ready(evutil_socket_t fd, short what, void *arg)
 		action |= CURL_CSELECT_OUT;
 	curl_multi_socket_action(fe->fe_multi, fd, action, &running);
 	fetcher_reap(fe);
-	if (running <= 0 && fe->fe_nactive == 0)
-		evtimer_del(fe->fe_timer);
 }
 
 static void
@@ -688,21 +678,15 @@ fetcher_new(struct event_base *base, int max_concurrent)
 	TAILQ_INIT(&fe->fe_active);
 	TAILQ_INIT(&fe->fe_pending);
 	LIST_INIT(&fe->fe_socks);
-	if ((fe->fe_timer = evtimer_new(base, timer_fired, fe)) == NULL) {
-		log_warnx("%s: evtimer_new failed", __func__);
-		goto fail;
-	}
-	if ((fe->fe_multi = curl_multi_init()) == NULL) {
-		log_warnx("%s: curl_multi_init failed", __func__);
-		goto fail;
-	}
-	if (curl_multi_setopt(fe->fe_multi, CURLMOPT_SOCKETFUNCTION,
+	if ((fe->fe_timer = evtimer_new(base, timer_fired, fe)) == NULL ||
+	    (fe->fe_multi = curl_multi_init()) == NULL ||
+	    curl_multi_setopt(fe->fe_multi, CURLMOPT_SOCKETFUNCTION,
 	    multi_socket) != CURLM_OK ||
 	    curl_multi_setopt(fe->fe_multi, CURLMOPT_SOCKETDATA, fe) ||
 	    curl_multi_setopt(fe->fe_multi, CURLMOPT_TIMERFUNCTION,
 	    multi_timer) ||
 	    curl_multi_setopt(fe->fe_multi, CURLMOPT_TIMERDATA, fe)) {
-		log_warnx("%s: curl_multi_setopt failed", __func__);
+		log_warnx("%s: cannot set up the multi handle", __func__);
 		goto fail;
 	}
 	return fe;
@@ -725,14 +709,9 @@ fetcher_free(struct fetcher *fe)
 	if (fe->fe_in_cb)
 		fatalx("%s: called from a fetch callback", __func__);
 	fe->fe_closing = 1;
-	while ((tr = TAILQ_FIRST(&fe->fe_active)) != NULL)
+	while ((tr = TAILQ_FIRST(&fe->fe_active)) != NULL ||
+	    (tr = TAILQ_FIRST(&fe->fe_pending)) != NULL)
 		transfer_done(tr, CURLE_OK, 1);
-	while ((tr = TAILQ_FIRST(&fe->fe_pending)) != NULL) {
-		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
-		fe->fe_npending--;
-		transfer_result(tr, CURLE_OK, 1);
-		transfer_deliver(tr);
-	}
 	curl_multi_cleanup(fe->fe_multi);
 	while (!LIST_EMPTY(&fe->fe_socks))
 		sock_free(LIST_FIRST(&fe->fe_socks));
@@ -740,6 +719,7 @@ fetcher_free(struct fetcher *fe)
 	free(fe);
 }
 
+/* Into the multi handle (off the queue); on failure it stays put. */
 static int
 transfer_activate(struct transfer *tr)
 {
@@ -751,8 +731,14 @@ transfer_activate(struct transfer *tr)
 		log_warnx("%s: %s", __func__, curl_multi_strerror(rc));
 		return -1;
 	}
+	if (tr->tr_queued) {
+		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
+		fe->fe_npending--;
+		tr->tr_queued = 0;
+	}
 	TAILQ_INSERT_TAIL(&fe->fe_active, tr, tr_entry);
 	fe->fe_nactive++;
+	tr->tr_active = 1;
 	return 0;
 }
 
@@ -764,14 +750,11 @@ fetcher_fill(struct fetcher *fe)
 
 	while (!fe->fe_closing && fe->fe_nactive < fe->fe_max &&
 	    (tr = TAILQ_FIRST(&fe->fe_pending)) != NULL) {
-		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
-		fe->fe_npending--;
 		if (transfer_activate(tr) == 0)
 			continue;
 		snprintf(tr->tr_errbuf, sizeof(tr->tr_errbuf),
 		    "cannot start the transfer");
-		transfer_result(tr, CURLE_FAILED_INIT, 0);
-		transfer_deliver(tr);
+		transfer_done(tr, CURLE_FAILED_INIT, 0);
 	}
 }
 
@@ -795,11 +778,8 @@ fetch_start(struct fetcher *fe, const struct fetch_request *fq,
 	max_body = fq->fq_max_body > 0 ? fq->fq_max_body :
 	    FETCH_DEFAULT_MAX_BODY;
 	buf_init(&tr->tr_result.fr_body, max_body);
-	if ((tr->tr_easy = curl_easy_init()) == NULL) {
-		log_warnx("%s: curl_easy_init failed", __func__);
-		goto fail;
-	}
-	if (transfer_setup(tr, fq) == -1) {
+	if ((tr->tr_easy = curl_easy_init()) == NULL ||
+	    transfer_setup(tr, fq) == -1) {
 		log_warnx("%s: cannot set up a transfer for %s", __func__,
 		    fq->fq_url);
 		goto fail;
@@ -811,6 +791,7 @@ fetch_start(struct fetcher *fe, const struct fetch_request *fq,
 	} else {
 		TAILQ_INSERT_TAIL(&fe->fe_pending, tr, tr_entry);
 		fe->fe_npending++;
+		tr->tr_queued = 1;
 	}
 	return 0;
 fail:

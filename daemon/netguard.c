@@ -148,6 +148,12 @@ netguard_free(struct netguard *ng)
 	free(ng);
 }
 
+void
+netguard_reset(struct netguard *ng)
+{
+	ng->ng_len = 0;
+}
+
 /* A prefix length: decimal, no sign, no leading zero, at most max. */
 static int
 parse_prefix(const char *s, int max)

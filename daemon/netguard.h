@@ -21,6 +21,8 @@ struct netguard;
 
 struct netguard	*netguard_new(void);
 void		 netguard_free(struct netguard *);
+/* Empties the allow list in place (a reload refills it: fetches borrow it). */
+void		 netguard_reset(struct netguard *);
 /*
  * Adds "10.0.0.0/8", "::1/128" or a bare address (/32, /128); -1 on bad
  * syntax: no spaces, leading zeros, short forms or zones, and no bits set

@@ -79,6 +79,8 @@ void		 posting_set(char **field, const char *value);
 void		 posting_add_category(struct posting *, const char *);
 void		 posting_add_ref(struct posting *, const char *source,
 		    const char *kind, const char *url, int64_t fetched);
+/* Drops every ref (the store replaces a parser's refs with its own). */
+void		 posting_clear_refs(struct posting *);
 
 const char	*posting_status_name(enum posting_status);
 int		 posting_status_parse(const char *, enum posting_status *);
@@ -95,6 +97,9 @@ void		 posting_content_digest(const struct posting *, char out[65]);
  * else the link, else "h:" and a hash of title and content.
  */
 char		*posting_entry_key(const struct posting *);
+
+/* Hex SHA-256 of len bytes in out[65] (the store derives posting ids). */
+void		 posting_sha256_hex(const void *, size_t, char out[65]);
 
 /* A growable list that owns its postings. */
 struct posting_list {

@@ -250,21 +250,27 @@ set_wal(struct store *st)
 	return rc;
 }
 
+/* Before anything writes: a newer database is left as it is. */
 static int
-migrate(struct store *st)
+check_version(struct store *st, int64_t *version)
 {
-	int64_t version;
+	if (pragma_int(st, "PRAGMA user_version", version) == -1)
+		return -1;
+	if (*version < 0 || (uint64_t)*version > store_nmigrations) {
+		log_warnx("%s: database schema version %lld is newer than "
+		    "this tsunagud (knows %zu)", st->st_path,
+		    (long long)*version, store_nmigrations);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+migrate(struct store *st, int64_t version)
+{
 	char *sql = NULL;
 	size_t i;
 
-	if (pragma_int(st, "PRAGMA user_version", &version) == -1)
-		return -1;
-	if (version < 0 || (uint64_t)version > store_nmigrations) {
-		log_warnx("%s: database schema version %lld is newer than "
-		    "this tsunagud (knows %zu)", st->st_path,
-		    (long long)version, store_nmigrations);
-		return -1;
-	}
 	for (i = (size_t)version; i < store_nmigrations; i++) {
 		if (store_begin(st, __func__) == -1)
 			return -1;
@@ -316,6 +322,7 @@ int
 store_open(const char *path, struct store **out)
 {
 	struct store *st;
+	int64_t version;
 	int rc;
 
 	*out = NULL;
@@ -333,10 +340,11 @@ store_open(const char *path, struct store **out)
 		store_log_error(st, __func__, "busy_timeout");
 		goto fail;
 	}
-	if (set_wal(st) == -1 ||
+	if (check_version(st, &version) == -1 ||
+	    set_wal(st) == -1 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", __func__) == -1 ||
 	    exec(st, "PRAGMA foreign_keys = ON", __func__) == -1 ||
-	    migrate(st) == -1 ||
+	    migrate(st, version) == -1 ||
 	    load_generation(st) == -1)
 		goto fail;
 	*out = st;
