@@ -151,7 +151,7 @@ main(int argc, char *argv[])
 	};
 	struct cli c = { getenv("TSUNAGU_URL"), getenv("TSUNAGU_TOKEN"), 0 };
 	const struct command *cmd;
-	char path[1024], *escaped = NULL;
+	char path[1024], base[1024], *escaped = NULL;
 	json_t *doc;
 	long status = 0;
 	int ch, rc;
@@ -177,6 +177,11 @@ main(int argc, char *argv[])
 		usage();
 	if (c.url == NULL)
 		c.url = "http://127.0.0.1:8080";
+	/* "http://host/" + "/api/v1" would be "//api/v1". */
+	snprintf(base, sizeof(base), "%s", c.url);
+	while (*base && base[strlen(base) - 1] == '/')
+		base[strlen(base) - 1] = '\0';
+	c.url = base;
 	for (cmd = commands; cmd->cmd_name; cmd++)
 		if (strcmp(cmd->cmd_name, argv[0]) == 0)
 			break;
@@ -195,9 +200,13 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	rc = status >= 200 && status < 300 ? 0 : 1;
-	if (rc != 0)
-		fprintf(stderr, "tsunagu: %s\n", json_string_value(
-		    json_object_get(json_object_get(doc, "error"), "message")));
+	if (rc != 0) {
+		const char *msg = json_string_value(json_object_get(
+		    json_object_get(doc, "error"), "message"));
+
+		fprintf(stderr, "tsunagu: HTTP %ld: %s\n", status,
+		    msg ? msg : "no message");
+	}
 	else if (c.json || cmd->cmd_print == NULL)
 		print_json(doc);
 	else

@@ -631,7 +631,7 @@ config_load(const char *path)
 {
 	struct config *cf = xcalloc(1, sizeof(*cf));
 	struct config_parse cp = { 0 };
-	char *data = NULL, *pathcopy = xstrdup(path), *confdir;
+	char *data = NULL, *pathcopy = xstrdup(path), *confdir, *absdir = NULL;
 	size_t len;
 	int rc;
 
@@ -644,7 +644,10 @@ config_load(const char *path)
 	cf->cf_max_redirects = 5;
 	cf->cf_max_fetches = 8;
 	cf->cf_feed_limit = 100;
+	/* Absolute, so the log names real files and a reload finds them. */
 	confdir = dirname(pathcopy);
+	if ((absdir = realpath(confdir, NULL)) != NULL)
+		confdir = absdir;
 	if ((data = read_file(path, &len)) == NULL)
 		goto fail;
 	cp.cp_conf = cf;
@@ -654,10 +657,12 @@ config_load(const char *path)
 		goto fail;
 	free(data);
 	free(pathcopy);
+	free(absdir);
 	return cf;
 fail:
 	free(data);
 	free(pathcopy);
+	free(absdir);
 	config_free(cf);
 	return NULL;
 }

@@ -28,7 +28,8 @@ struct daemon {
 	struct poller		*d_poller;
 	struct http_server	*d_http;
 	struct auth		*d_auth;
-	char			*d_base_url;	/* base_url, or http://HOST:PORT */
+	char			*d_base_url;	/* base_url, or d_bound_url */
+	char			*d_bound_url;	/* http://HOST:PORT actually bound */
 	int64_t			 d_started;	/* unix seconds */
 };
 

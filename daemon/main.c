@@ -73,14 +73,14 @@ daemon_start(struct daemon *d, struct config *cf)
 	    &port);
 	if (d->d_http == NULL)
 		return -1;
-	if (cf->cf_base_url)
-		d->d_base_url = xstrdup(cf->cf_base_url);
-	else if (strchr(cf->cf_listen_host, ':'))
-		xasprintf(&d->d_base_url, "http://[%s]:%d", cf->cf_listen_host,
+	if (strchr(cf->cf_listen_host, ':'))
+		xasprintf(&d->d_bound_url, "http://[%s]:%d", cf->cf_listen_host,
 		    port);
 	else
-		xasprintf(&d->d_base_url, "http://%s:%d", cf->cf_listen_host,
+		xasprintf(&d->d_bound_url, "http://%s:%d", cf->cf_listen_host,
 		    port);
+	d->d_base_url = xstrdup(cf->cf_base_url ? cf->cf_base_url :
+	    d->d_bound_url);
 	d->d_poller = poller_new(d);
 	if (poller_sync(d->d_poller) == -1)
 		return -1;
@@ -102,6 +102,7 @@ daemon_stop(struct daemon *d)
 	auth_free(d->d_auth);
 	config_free(d->d_conf);
 	free(d->d_base_url);
+	free(d->d_bound_url);
 	clock_free(d->d_clock);
 }
 
@@ -148,6 +149,19 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	if (noaction) {
+		struct auth *au = auth_new();
+		char err[512];
+
+		/* What would stop the start is an error of the check too. */
+		rc = auth_load_admin(au, cf->cf_admin_token_file, err,
+		    sizeof(err));
+		auth_free(au);
+		if (rc == -1) {
+			fprintf(stderr, "%s\n", err);
+			config_free(cf);
+			rc = 1;
+			goto done;
+		}
 		fprintf(stderr, "configuration OK\n");
 		config_free(cf);
 		rc = 0;

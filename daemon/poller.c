@@ -113,7 +113,7 @@ poller_sync(struct poller *pl)
 	}
 	for (i = 0; i < n; i++) {
 		struct source_health *sh = &list[i];
-		int changed = 0;
+		int64_t when = sh->sh_next_poll;
 
 		if ((ps = poller_find(pl, sh->sh_name)) == NULL) {
 			ps = xcalloc(1, sizeof(*ps));
@@ -121,10 +121,10 @@ poller_sync(struct poller *pl)
 			ps->ps_name = xstrdup(sh->sh_name);
 			ps->ps_timer = timer_new(d->d_clock, poll_due, ps);
 			TAILQ_INSERT_TAIL(&pl->pl_sources, ps, ps_entry);
-			changed = 1;
-		} else if (strcmp(ps->ps_url, sh->sh_url) != 0 ||
-		    ps->ps_interval != sh->sh_interval)
-			changed = 1;
+		} else if (ps->ps_interval != sh->sh_interval &&
+		    sh->sh_failures == 0 && sh->sh_last_attempt)
+			/* A new interval counts from the last poll. */
+			when = sh->sh_last_attempt + sh->sh_interval;
 		free(ps->ps_url);
 		free(ps->ps_format);
 		ps->ps_url = xstrdup(sh->sh_url);
@@ -136,17 +136,11 @@ poller_sync(struct poller *pl)
 			timer_cancel(ps->ps_timer);
 			continue;
 		}
-		if (ps->ps_in_flight || (!changed && timer_pending(ps->ps_timer)))
+		if (ps->ps_in_flight)
 			continue;
-		/* A new or changed source is polled at once; others resume
-		 * the schedule the store remembers across restarts. */
-		if (changed && sh->sh_next_poll > now && sh->sh_last_attempt &&
-		    !ps->ps_failures)
-			timer_at(ps->ps_timer, sh->sh_next_poll * 1000);
-		else if (!changed && sh->sh_next_poll > now)
-			timer_at(ps->ps_timer, sh->sh_next_poll * 1000);
-		else
-			timer_at(ps->ps_timer, clock_now_ms(d->d_clock));
+		/* The store keeps the schedule across restarts; a new source
+		 * or a new URL (next_poll reset to 0) is polled at once. */
+		timer_at(ps->ps_timer, (when > now ? when : now) * 1000);
 	}
 	store_source_list_free(list, n);
 	return 0;

@@ -83,11 +83,14 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 		if (strcmp(d->d_conf->cf_database, cf->cf_database))
 			log_warnx("database changed: it takes effect at the "
 			    "next restart");
-		/* The bound address stays; only an explicit base_url moves. */
-		if (cf->cf_base_url) {
-			free(d->d_base_url);
-			d->d_base_url = xstrdup(cf->cf_base_url);
-		}
+		if (d->d_conf->cf_max_fetches != cf->cf_max_fetches)
+			log_warnx("max_fetches changed: it takes effect at the "
+			    "next restart");
+	}
+	if (d->d_bound_url) {
+		free(d->d_base_url);
+		d->d_base_url = xstrdup(cf->cf_base_url ? cf->cf_base_url :
+		    d->d_bound_url);
 	}
 	config_free(d->d_conf);
 	d->d_conf = cf;

@@ -68,7 +68,14 @@ store_source_upsert(struct store *st, const struct source_def *sd)
 	static const char sql[] =
 	    "INSERT INTO sources (name, url, kind, format, interval, origin) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	    /* A new URL is a new resource: forget the old one's validators
+	     * and poll it at once.  SET sees the row as it was. */
 	    "ON CONFLICT (name) DO UPDATE SET url = excluded.url, "
+	    "etag = CASE WHEN url = excluded.url THEN etag END, "
+	    "last_modified = CASE WHEN url = excluded.url THEN last_modified "
+	    "END, "
+	    "next_poll = CASE WHEN url = excluded.url THEN next_poll ELSE 0 "
+	    "END, "
 	    "kind = excluded.kind, format = excluded.format, "
 	    "interval = excluded.interval, origin = excluded.origin";
 	sqlite3_stmt *stmt;

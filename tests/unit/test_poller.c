@@ -47,6 +47,7 @@ struct origin {
 	int		 status;	/* what the next request gets */
 	int		 requests;
 	char		 inm[128];	/* If-None-Match of the last request */
+	char		 uri[128];	/* and its URI */
 };
 
 struct fixture {
@@ -68,6 +69,7 @@ origin_cb(struct evhttp_request *req, void *arg)
 
 	o->requests++;
 	snprintf(o->inm, sizeof(o->inm), "%s", inm ? inm : "");
+	snprintf(o->uri, sizeof(o->uri), "%s", evhttp_request_get_uri(req));
 	if (o->status == 200 && inm && strcmp(inm, "\"v1\"") == 0) {
 		evhttp_send_reply(req, 304, "Not Modified", NULL);
 	} else if (o->status == 200) {
@@ -249,6 +251,37 @@ test_fetch_now(void **state)
 	assert_int_equal(fx->origin.requests, 2);
 }
 
+/* A reload that moves a source to a new URL polls it at once, without the
+ * old URL's validators; one that changes nothing keeps the schedule. */
+static void
+test_reload_new_url(void **state)
+{
+	struct fixture *fx = *state;
+	char path[128];
+	struct config *cf;
+	FILE *f;
+
+	advance(fx, 0);
+	assert_int_equal(fx->origin.requests, 1);
+	snprintf(path, sizeof(path), "%s/t.conf", fx->dir);
+	assert_non_null(cf = config_load(path));
+	assert_int_equal(daemon_apply_config(&fx->d, cf), 0);
+	advance(fx, 10);
+	assert_int_equal(fx->origin.requests, 1);
+
+	f = fopen(path, "w");
+	fprintf(f, "[daemon]\nallow_networks = 127.0.0.0/8\n"
+	    "[source city]\nurl = http://127.0.0.1:%d/new.xml\nkind = city\n"
+	    "interval = 60\n", fx->port);
+	fclose(f);
+	assert_non_null(cf = config_load(path));
+	assert_int_equal(daemon_apply_config(&fx->d, cf), 0);
+	advance(fx, 0);
+	assert_int_equal(fx->origin.requests, 2);
+	assert_string_equal(fx->origin.uri, "/new.xml");
+	assert_string_equal(fx->origin.inm, "");
+}
+
 int
 main(void)
 {
@@ -258,6 +291,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_backoff_and_recovery,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fetch_now, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reload_new_url, setup,
 		    teardown),
 	};
 	int rc;
