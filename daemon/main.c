@@ -149,19 +149,6 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	if (noaction) {
-		struct auth *au = auth_new();
-		char err[512];
-
-		/* What would stop the start is an error of the check too. */
-		rc = auth_load_admin(au, cf->cf_admin_token_file, err,
-		    sizeof(err));
-		auth_free(au);
-		if (rc == -1) {
-			fprintf(stderr, "%s\n", err);
-			config_free(cf);
-			rc = 1;
-			goto done;
-		}
 		fprintf(stderr, "configuration OK\n");
 		config_free(cf);
 		rc = 0;

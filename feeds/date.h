@@ -10,7 +10,16 @@
 
 #define DATE_JST_OFFSET	(9 * 60)	/* minutes east of UTC */
 
+/*
+ * RFC 822/2822: optional weekday, 2-digit years (RFC 2822 4.3), missing
+ * seconds, named zones (GMT, UT, EST ... PDT, JST) or +HHMM / +HH:MM, an
+ * optional trailing "(comment)".
+ */
 int	date_parse_rfc822(const char *, int64_t *out);
+/*
+ * RFC 3339, also read loosely as written in the wild: 't' or ' ' for 'T',
+ * missing seconds, +HHMM, no offset at all (JST).  Fractions are dropped.
+ */
 int	date_parse_rfc3339(const char *, int64_t *out);
 /* RFC 3339, RFC 822, YYYY-MM-DD, YYYY/MM/DD: whatever parses first. */
 int	date_parse_any(const char *, int64_t *out);

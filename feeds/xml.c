@@ -1,1 +1,482 @@
-/* placeholder: being written */
+/* xml.c — the hardened xmlTextReader shared by the XML feed parsers. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <libxml/xmlsave.h>
+
+#include "buf.h"
+#include "text.h"
+#include "xml.h"
+#include "xmalloc.h"
+
+/*
+ * NONET: no network even if something asks.  NOCDATA: CDATA arrives as
+ * plain text, so text is gathered one way and xhtml serializes without
+ * CDATA sections.  Entities stay unexpanded (no NOENT), no DTD is loaded
+ * or defaulted, no XInclude, and libxml2's size limits stay on (no HUGE).
+ */
+#define XML_OPTIONS	(XML_PARSE_NONET | XML_PARSE_NOCDATA | \
+			 XML_PARSE_COMPACT)
+
+static xmlParserInputPtr
+xml_deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	return NULL;
+}
+
+static void
+xml_init(void)
+{
+	static int done;
+
+	if (done)
+		return;
+	LIBXML_TEST_VERSION
+	xmlInitParser();
+	xmlSetExternalEntityLoader(xml_deny_loader);
+	done = 1;
+}
+
+/* Records msg unless an error at least as severe is already recorded. */
+static void
+xml_record(struct xml_reader *xr, int level, int line, const char *msg)
+{
+	char *one, *p;
+
+	if (xr->xr_errlen == 0 || (xr->xr_errlevel != 0 &&
+	    (xr->xr_errlevel >= XML_ERR_FATAL || level <= xr->xr_errlevel)))
+		return;
+	/* libxml2's messages end in newlines and may quote raw input. */
+	one = text_sanitize_utf8(msg);
+	for (p = one; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	p = text_trim(one);
+	if (line > 0)
+		snprintf(xr->xr_err, xr->xr_errlen, "XML error at line %d: %s",
+		    line, p);
+	else
+		snprintf(xr->xr_err, xr->xr_errlen, "XML error: %s", p);
+	free(p);
+	free(one);
+	xr->xr_errlevel = level;
+}
+
+static void
+xml_error_cb(void *arg, xmlErrorPtr e)
+{
+	struct xml_reader *xr = arg;
+
+	if (e == NULL || e->level == XML_ERR_NONE ||
+	    e->level == XML_ERR_WARNING)
+		return;
+	xml_record(xr, e->level, e->line,
+	    e->message ? e->message : "unknown error");
+}
+
+void
+xml_fail(struct xml_reader *xr, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (xr->xr_errlen > 0 && xr->xr_errlevel < XML_ERR_FATAL) {
+		va_start(ap, fmt);
+		vsnprintf(xr->xr_err, xr->xr_errlen, fmt, ap);
+		va_end(ap);
+		xr->xr_errlevel = XML_ERR_FATAL;
+	}
+	xr->xr_failed = 1;
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+int
+xml_prescan(const char *data, size_t len, char *err, size_t errlen)
+{
+	const char *p = data, *end = data + len, *q;
+	char quote = 0;
+
+	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	for (;;) {
+		while (p < end && is_space(*p))
+			p++;
+		if (end - p >= 2 && memcmp(p, "<?", 2) == 0) {
+			if ((q = memmem(p, end - p, "?>", 2)) == NULL)
+				return 0;
+			p = q + 2;
+		} else if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+			if ((q = memmem(p + 4, end - p - 4, "-->", 3)) == NULL)
+				return 0;
+			p = q + 3;
+		} else
+			break;
+	}
+	if (end - p < 9 || strncasecmp(p, "<!DOCTYPE", 9) != 0)
+		return 0;
+	for (p += 9; p < end; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+		} else if (*p == '"' || *p == '\'')
+			quote = *p;
+		else if (*p == '>')
+			return 0;
+		else if (*p == '[') {
+			snprintf(err, errlen,
+			    "DOCTYPE with an internal subset refused");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+xml_open(struct xml_reader *xr, const char *data, size_t len,
+    const char *url, char *err, size_t errlen)
+{
+	const char *encoding = NULL;
+	int options = XML_OPTIONS;
+
+	memset(xr, 0, sizeof(*xr));
+	xr->xr_err = err;
+	xr->xr_errlen = errlen;
+	if (errlen > 0)
+		err[0] = '\0';
+	xml_init();
+	if (len > INT_MAX) {
+		xml_fail(xr, "XML error: document too large");
+		return -1;
+	}
+	if (len == 0) {
+		xml_fail(xr, "XML error: empty document");
+		return -1;
+	}
+	if (xml_prescan(data, len, err, errlen) == -1)
+		return -1;
+	/*
+	 * Bytes that are valid UTF-8 are read as UTF-8 whatever the XML
+	 * declaration claims: either the charset stage already converted
+	 * them, or the declaration lies (Shift_JIS text is never valid UTF-8
+	 * beyond ASCII).  Anything else (UTF-16 has NUL bytes) is left to
+	 * libxml2's detection and the declaration.
+	 */
+	if (memchr(data, '\0', len) == NULL && text_is_utf8(data, len)) {
+		encoding = "UTF-8";
+		options |= XML_PARSE_IGNORE_ENC;
+	}
+	/* Errors raised without a parser context (encoding) come here too. */
+	xr->xr_saved_handler = xmlStructuredError;
+	xr->xr_saved_ctx = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(xr, xml_error_cb);
+	xr->xr_reader = xmlReaderForMemory(data, (int)len, url, encoding,
+	    options);
+	if (xr->xr_reader == NULL) {
+		xml_fail(xr, "XML error: cannot create a reader");
+		xmlSetStructuredErrorFunc(xr->xr_saved_ctx,
+		    xr->xr_saved_handler);
+		return -1;
+	}
+	xmlTextReaderSetStructuredErrorHandler(xr->xr_reader, xml_error_cb,
+	    xr);
+	return 0;
+}
+
+void
+xml_close(struct xml_reader *xr)
+{
+	if (xr->xr_reader == NULL)
+		return;
+	xmlFreeTextReader(xr->xr_reader);
+	xr->xr_reader = NULL;
+	xmlSetStructuredErrorFunc(xr->xr_saved_ctx, xr->xr_saved_handler);
+}
+
+/* A DTD that declares anything: entities, elements, attributes. */
+static int
+has_internal_subset(xmlNodePtr node)
+{
+	xmlDtdPtr dtd;
+
+	if (node == NULL || node->doc == NULL ||
+	    (dtd = node->doc->intSubset) == NULL)
+		return 0;
+	return dtd->children != NULL || dtd->entities != NULL ||
+	    dtd->pentities != NULL || dtd->elements != NULL ||
+	    dtd->attributes != NULL || dtd->notations != NULL;
+}
+
+int
+xml_read(struct xml_reader *xr)
+{
+	int rc, line;
+
+	if (xr->xr_failed)
+		return -1;
+	rc = xmlTextReaderRead(xr->xr_reader);
+	if (rc == 0)
+		return 0;
+	line = xmlTextReaderGetParserLineNumber(xr->xr_reader);
+	if (rc == -1) {
+		if (xr->xr_errlevel < XML_ERR_FATAL)
+			xml_record(xr, XML_ERR_FATAL, line,
+			    "document is not well-formed");
+		xr->xr_failed = 1;
+		return -1;
+	}
+	/* The prescan misses prologs it cannot read (UTF-16, say). */
+	if (has_internal_subset(xmlTextReaderCurrentNode(xr->xr_reader))) {
+		xml_fail(xr, "DOCTYPE with an internal subset refused");
+		return -1;
+	}
+	if (xmlTextReaderDepth(xr->xr_reader) > XML_MAX_DEPTH) {
+		xml_fail(xr, "XML error at line %d: nesting deeper than %d "
+		    "levels (depth limit)", line, XML_MAX_DEPTH);
+		return -1;
+	}
+	return 1;
+}
+
+int
+xml_next_child(struct xml_reader *xr, int depth)
+{
+	int rc, type, d;
+
+	for (;;) {
+		if ((rc = xml_read(xr)) <= 0)
+			return rc;
+		type = xmlTextReaderNodeType(xr->xr_reader);
+		d = xmlTextReaderDepth(xr->xr_reader);
+		if (type == XML_READER_TYPE_ELEMENT && d == depth + 1)
+			return 1;
+		if (type == XML_READER_TYPE_END_ELEMENT && d == depth)
+			return 0;
+	}
+}
+
+int
+xml_next_element(struct xml_reader *xr)
+{
+	int rc;
+
+	while ((rc = xml_read(xr)) == 1)
+		if (xmlTextReaderNodeType(xr->xr_reader) ==
+		    XML_READER_TYPE_ELEMENT)
+			return 1;
+	return rc;
+}
+
+int
+xml_depth(struct xml_reader *xr)
+{
+	return xmlTextReaderDepth(xr->xr_reader);
+}
+
+int
+xml_is_empty(struct xml_reader *xr)
+{
+	return xmlTextReaderIsEmptyElement(xr->xr_reader) == 1;
+}
+
+const char *
+xml_local_name(struct xml_reader *xr)
+{
+	return (const char *)xmlTextReaderConstLocalName(xr->xr_reader);
+}
+
+const char *
+xml_ns(struct xml_reader *xr)
+{
+	return (const char *)xmlTextReaderConstNamespaceUri(xr->xr_reader);
+}
+
+int
+xml_is(struct xml_reader *xr, const char *ns, const char *local)
+{
+	const char *name = xml_local_name(xr), *uri = xml_ns(xr);
+
+	if (name == NULL || strcmp(name, local) != 0)
+		return 0;
+	if (ns == NULL)
+		return uri == NULL || *uri == '\0';
+	return uri != NULL && strcmp(uri, ns) == 0;
+}
+
+/* A copy in our allocator of a string libxml2 allocated; frees it. */
+static char *
+own(xmlChar *s)
+{
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	p = xstrdup((const char *)s);
+	xmlFree(s);
+	return p;
+}
+
+char *
+xml_attr(struct xml_reader *xr, const char *name)
+{
+	return own(xmlTextReaderGetAttribute(xr->xr_reader,
+	    (const xmlChar *)name));
+}
+
+char *
+xml_base(struct xml_reader *xr)
+{
+	return own(xmlTextReaderBaseUri(xr->xr_reader));
+}
+
+/* Appends what fits of s, cut at a character boundary; then stops. */
+static void
+append_bounded(struct buf *b, const char *s, int *truncated)
+{
+	size_t n = strlen(s), room;
+
+	if (*truncated || buf_append(b, s, n) == 0)
+		return;
+	room = b->max - b->len;
+	while (room > 0 && ((unsigned char)s[room] & 0xc0) == 0x80)
+		room--;
+	buf_append(b, s, room);
+	*truncated = 1;
+}
+
+int
+xml_text(struct xml_reader *xr, char **out)
+{
+	struct buf b;
+	const char *v;
+	int depth, type, truncated = 0, rc;
+
+	*out = NULL;
+	buf_init(&b, XML_TEXT_MAX);
+	if (xml_is_empty(xr))
+		goto done;
+	depth = xml_depth(xr);
+	while ((rc = xml_read(xr)) == 1) {
+		type = xmlTextReaderNodeType(xr->xr_reader);
+		if (type == XML_READER_TYPE_END_ELEMENT &&
+		    xml_depth(xr) == depth)
+			goto done;
+		if (type == XML_READER_TYPE_TEXT ||
+		    type == XML_READER_TYPE_CDATA ||
+		    type == XML_READER_TYPE_WHITESPACE ||
+		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			v = (const char *)xmlTextReaderConstValue(
+			    xr->xr_reader);
+			if (v != NULL)
+				append_bounded(&b, v, &truncated);
+		}
+	}
+	if (rc == 0)
+		xml_fail(xr, "XML error: document ended inside an element");
+	buf_free(&b);
+	return -1;
+done:
+	*out = buf_release(&b, NULL);
+	return 0;
+}
+
+/* Serializes node's children as UTF-8 markup (no character references). */
+static int
+dump_children(xmlNodePtr parent, struct buf *b)
+{
+	xmlOutputBufferPtr ob;
+	xmlBufferPtr xb;
+	xmlNodePtr n;
+	int truncated = 0, rc = 0;
+
+	if ((xb = xmlBufferCreate()) == NULL)
+		return -1;
+	if ((ob = xmlOutputBufferCreateBuffer(xb, NULL)) == NULL) {
+		xmlBufferFree(xb);
+		return -1;
+	}
+	for (n = parent->children; n != NULL; n = n->next) {
+		xmlNodeDumpOutput(ob, n->doc, n, 0, 0, "UTF-8");
+		xmlOutputBufferFlush(ob);
+		if (xmlBufferLength(xb) > XML_TEXT_MAX)
+			break;
+	}
+	if (xmlOutputBufferClose(ob) < 0)
+		rc = -1;
+	else
+		append_bounded(b, (const char *)xmlBufferContent(xb),
+		    &truncated);
+	xmlBufferFree(xb);
+	return rc;
+}
+
+enum inner_mode {
+	INNER_XHTML_DIV,	/* Atom xhtml: what is inside the div */
+	INNER_HTML,		/* markup if there are elements, else text */
+};
+
+static int
+xml_inner(struct xml_reader *xr, enum inner_mode mode, char **out)
+{
+	xmlNodePtr node, first, from;
+	struct buf b;
+	char *rest;
+
+	*out = NULL;
+	if (xml_is_empty(xr)) {
+		*out = xstrdup("");
+		return 0;
+	}
+	if ((node = xmlTextReaderExpand(xr->xr_reader)) == NULL) {
+		xml_fail(xr, "XML error: cannot read element content");
+		return -1;
+	}
+	for (first = node->children; first != NULL; first = first->next)
+		if (first->type == XML_ELEMENT_NODE)
+			break;
+	if (mode == INNER_HTML && first == NULL)
+		return xml_text(xr, out);
+	from = node;
+	/* RFC 4287 4.1.1.3: the content is the div's, not the div itself. */
+	if (mode == INNER_XHTML_DIV && first != NULL &&
+	    strcmp((const char *)first->name, "div") == 0 &&
+	    first->ns != NULL &&
+	    strcmp((const char *)first->ns->href, XML_NS_XHTML) == 0)
+		from = first;
+	buf_init(&b, XML_TEXT_MAX);
+	if (dump_children(from, &b) == -1) {
+		buf_free(&b);
+		xml_fail(xr, "XML error: cannot serialize element content");
+		return -1;
+	}
+	/* Move past the element, whose subtree is now in memory. */
+	if (xml_text(xr, &rest) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	free(rest);
+	*out = buf_release(&b, NULL);
+	return 0;
+}
+
+int
+xml_inner_xhtml(struct xml_reader *xr, char **out)
+{
+	return xml_inner(xr, INNER_XHTML_DIV, out);
+}
+
+int
+xml_html(struct xml_reader *xr, char **out)
+{
+	return xml_inner(xr, INNER_HTML, out);
+}
