@@ -48,9 +48,11 @@ atom_plain(struct xml_reader *xr, char **out)
 	*out = NULL;
 	type = xml_attr(xr, "type");
 	if (type != NULL && strcmp(type, "html") == 0) {
-		if ((rc = xml_text(xr, &raw)) == 0) {
+		rc = -1;
+		if (xml_text(xr, &raw) == 0) {
 			*out = text_strip_tags(raw);
 			free(raw);
+			rc = 0;
 		}
 	} else	/* text, and xhtml whose text is its elements' text */
 		rc = atom_trimmed(xr, out);

@@ -294,7 +294,7 @@ date_parse_rfc822(const char *s, int64_t *out)
 {
 	struct civil c;
 	const char *w;
-	size_t i, n;
+	size_t i;
 	int ndigits;
 
 	memset(&c, 0, sizeof(c));
@@ -313,7 +313,7 @@ date_parse_rfc822(const char *s, int64_t *out)
 	if (*s == '-')		/* "01-Mar-2026", seen in the wild */
 		s++;
 	w = s;
-	if ((n = word(&s)) < 3)
+	if (word(&s) < 3)
 		return -1;
 	for (i = 0; i < 12; i++)
 		if (strncasecmp(w, months[i], 3) == 0)

@@ -32,12 +32,31 @@ struct feed {
 	char			*fd_hub;	/* rel=hub, if advertised */
 	char			*fd_next;	/* RFC 5005 rel=next, if any */
 	struct posting_list	 fd_entries;
+
+	/* How the bytes were read (issue 3: charsets). */
+	const char		*fd_charset;	/* static name: "UTF-8", "CP932" */
+	size_t			 fd_replaced;	/* invalid bytes → U+FFFD */
+	/* Entries or rows that were skipped, each with where and why
+	 * ("line 12: 開始日 '2026-13-01' is not a date"). */
+	struct feed_issue	*fd_issues;
+	size_t			 fd_nissues;
+};
+
+struct feed_issue {
+	int	 fi_line;	/* 1-based line (CSV row start, XML line); 0 */
+	char	*fi_reason;
 };
 
 struct feed_parse_opts {
 	const char	*base_url;	/* to resolve relative links */
 	size_t		 max_entries;	/* 0: no limit */
+	const char	*http_charset;	/* charset= of the Content-Type, or NULL */
+	const char	*encoding;	/* per-source override; NULL/"auto": sniff */
 };
+
+/* Records a skipped entry; parsers call it, callers read fd_issues. */
+void		 feed_add_issue(struct feed *, int line, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 int		 feed_parse(const char *data, size_t len, enum feed_format,
 		    const struct feed_parse_opts *, struct feed **out,

@@ -1,4 +1,5 @@
 /* parse.c — format names, sniffing, and dispatch to one parser per format. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,7 +65,26 @@ feed_free(struct feed *f)
 	free(f->fd_hub);
 	free(f->fd_next);
 	posting_list_clear(&f->fd_entries);
+	while (f->fd_nissues > 0)
+		free(f->fd_issues[--f->fd_nissues].fi_reason);
+	free(f->fd_issues);
 	free(f);
+}
+
+void
+feed_add_issue(struct feed *f, int line, const char *fmt, ...)
+{
+	struct feed_issue *fi;
+	va_list ap;
+
+	f->fd_issues = xreallocarray(f->fd_issues, f->fd_nissues + 1,
+	    sizeof(*f->fd_issues));
+	fi = &f->fd_issues[f->fd_nissues++];
+	fi->fi_line = line;
+	va_start(ap, fmt);
+	if (vasprintf(&fi->fi_reason, fmt, ap) < 0)
+		fi->fi_reason = xstrdup("(out of memory)");
+	va_end(ap);
 }
 
 static int

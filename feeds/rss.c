@@ -106,11 +106,9 @@ rss_atom_link(struct xml_reader *xr, struct feed *f)
 {
 	char *rel, *href, *base, **slot = NULL;
 
-	rel = xml_attr(xr, "rel");
-	if (rel == NULL) {
-		/* rel defaults to alternate, which RSS says with <link>. */
+	/* No rel means alternate, which RSS already says with <link>. */
+	if ((rel = xml_attr(xr, "rel")) == NULL)
 		return;
-	}
 	if (strcmp(rel, "self") == 0)
 		slot = &f->fd_self;
 	else if (strcmp(rel, "hub") == 0)

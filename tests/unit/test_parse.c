@@ -174,7 +174,7 @@ test_not_supported_yet(void **state)
 static void
 test_dispatch(void **state)
 {
-	struct feed_parse_opts opts = { NULL, 0 };
+	struct feed_parse_opts opts = { .base_url = NULL };
 	struct feed *f = NULL;
 	size_t len;
 	char *rss = fixture_read("kariya-rss2.xml", &len), *atom;
@@ -204,7 +204,7 @@ test_dispatch(void **state)
 static void
 test_max_entries(void **state)
 {
-	struct feed_parse_opts opts = { NULL, 2 };
+	struct feed_parse_opts opts = { .max_entries = 2 };
 	struct feed *f = NULL;
 	size_t len;
 	char *rss = fixture_read("kariya-rss2.xml", &len), *atom;

@@ -17,7 +17,7 @@ static char err[256];
 static struct feed *
 parse(const char *doc, size_t len, const char *base)
 {
-	struct feed_parse_opts opts = { base, 0 };
+	struct feed_parse_opts opts = { .base_url = base };
 	struct feed *f = NULL;
 
 	if (feed_parse(doc, len, FEED_FORMAT_RSS, &opts, &f, err,
