@@ -1,0 +1,403 @@
+/*
+ * test_http.c — the HTTP layer in-process: the route table, auth, errors,
+ * feeds with ETag / 304 / gzip, metrics.  The server runs on 127.0.0.1
+ * port 0 in a forked child over a real store; the parent is the client
+ * (libcurl, blocking).
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cmocka.h>
+#include <curl/curl.h>
+#include <event2/event.h>
+#include <jansson.h>
+
+#include "auth.h"
+#include "buf.h"
+#include "clock.h"
+#include "config.h"
+#include "daemon.h"
+#include "http.h"
+#include "netguard.h"
+#include "store.h"
+#include "xmalloc.h"
+
+#define TOKEN	"test-admin-token-0123456789"
+
+static struct {
+	char	dir[64];
+	int	port;
+	pid_t	server;
+} fx;
+
+struct reply {
+	long		status;
+	struct buf	headers;
+	struct buf	body;
+};
+
+static size_t
+collect(char *p, size_t size, size_t n, void *arg)
+{
+	return buf_append(arg, p, size * n) == 0 ? size * n : 0;
+}
+
+/* One blocking request; extra is a NULL-terminated list of headers. */
+static void
+request(const char *method, const char *path, const char *const *extra,
+    struct reply *r)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *hdrs = NULL;
+	char url[512];
+
+	buf_init(&r->headers, 1 << 20);
+	buf_init(&r->body, 16 << 20);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", fx.port, path);
+	for (; extra && *extra; extra++)
+		hdrs = curl_slist_append(hdrs, *extra);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	if (strcmp(method, "POST") == 0)
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, "");
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, &r->headers);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_PROXY, "");
+	if (curl_easy_perform(h) != CURLE_OK)
+		fail_msg("%s %s: no answer", method, path);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(hdrs);
+	curl_easy_cleanup(h);
+}
+
+static void
+reply_free(struct reply *r)
+{
+	buf_free(&r->headers);
+	buf_free(&r->body);
+}
+
+/* The value of a response header (case-insensitive name), or "". */
+static const char *
+header(struct reply *r, const char *name, char *out, size_t outlen)
+{
+	const char *p = r->headers.data ? r->headers.data : "";
+	size_t n = strlen(name);
+
+	out[0] = '\0';
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			snprintf(out, outlen, "%.*s", (int)strcspn(p, "\r\n"),
+			    p);
+			break;
+		}
+	return out;
+}
+
+static void
+seed_postings(struct store *st)
+{
+	struct posting_list entries;
+	struct fetch_outcome fo = {
+		.fo_source = "city", .fo_attempt = 1800000000,
+		.fo_http_status = 200, .fo_next_poll = 1800000300,
+		.fo_entries = &entries,
+	};
+	struct apply_stats stats;
+	char title[64], link[64];
+	int i;
+
+	posting_list_init(&entries);
+	for (i = 0; i < 30; i++) {
+		struct posting *p = posting_new();
+
+		snprintf(title, sizeof(title), "清掃ボランティア 第%d回", i);
+		snprintf(link, sizeof(link), "https://example.org/e/%d", i);
+		posting_set(&p->pst_title, title);
+		posting_set(&p->pst_link, link);
+		posting_set(&p->pst_content_html,
+		    "<p>刈谷市総合運動公園の清掃活動です。軍手を持参してください。"
+		    "集合は正面ゲート前、雨天中止。</p>");
+		posting_list_push(&entries, p);
+	}
+	assert_int_equal(store_record_fetch(st, &fo, &stats), 0);
+	assert_int_equal(stats.as_added, 30);
+	posting_list_clear(&entries);
+}
+
+static int
+setup(void **state)
+{
+	struct daemon d = { 0 };
+	struct config *cf;
+	char path[128], text[512];
+	int pipefd[2];
+	FILE *f;
+
+	strcpy(fx.dir, "/tmp/tsunagu-http-XXXXXX");
+	assert_non_null(mkdtemp(fx.dir));
+	snprintf(path, sizeof(path), "%s/admin.token", fx.dir);
+	f = fopen(path, "w");
+	fputs(TOKEN "\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/t.conf", fx.dir);
+	snprintf(text, sizeof(text), "[daemon]\nlisten = 127.0.0.1:0\n"
+	    "instance = test\nadmin_token_file = admin.token\n"
+	    "[source city]\nurl = http://127.0.0.1:9/x\nkind = city\n");
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	assert_non_null(cf = config_load(path));
+
+	assert_int_equal(pipe(pipefd), 0);
+	fflush(NULL);
+	if ((fx.server = fork()) == 0) {
+		/* The server: serve until SIGTERM, or give up after 60 s. */
+		struct timeval limit = { 60, 0 };
+
+		close(pipefd[0]);
+		d.d_base = event_base_new();
+		d.d_clock = clock_manual_new(1800000000000LL);
+		d.d_started = 1800000000;
+		if (store_open(cf->cf_database, &d.d_store) == -1)
+			_exit(1);
+		d.d_guard = netguard_new();
+		if (daemon_apply_config(&d, cf) == -1)
+			_exit(1);
+		seed_postings(d.d_store);
+		d.d_http = http_server_new(&d, "127.0.0.1", 0, &fx.port);
+		if (d.d_http == NULL)
+			_exit(1);
+		xasprintf(&d.d_base_url, "http://127.0.0.1:%d", fx.port);
+		if (write(pipefd[1], &fx.port, sizeof(fx.port)) !=
+		    sizeof(fx.port))
+			_exit(1);
+		close(pipefd[1]);
+		event_base_loopexit(d.d_base, &limit);
+		signal(SIGTERM, SIG_DFL);
+		event_base_dispatch(d.d_base);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	assert_int_equal(read(pipefd[0], &fx.port, sizeof(fx.port)),
+	    sizeof(fx.port));
+	close(pipefd[0]);
+	config_free(cf);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+	int status;
+
+	kill(fx.server, SIGTERM);
+	waitpid(fx.server, &status, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx.dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+test_routing_errors(void **state)
+{
+	struct reply r;
+	json_t *doc;
+
+	request("GET", "/nope", NULL, &r);
+	assert_int_equal(r.status, 404);
+	doc = json_loadb(r.body.data, r.body.len, 0, NULL);
+	assert_non_null(doc);
+	json_decref(doc);
+	reply_free(&r);
+	request("DELETE", "/healthz", NULL, &r);
+	assert_int_equal(r.status, 405);
+	reply_free(&r);
+	request("GET", "/feeds%00/all.atom", NULL, &r);
+	assert_int_equal(r.status, 400);
+	reply_free(&r);
+	request("GET", "/feeds/all.pdf", NULL, &r);
+	assert_int_equal(r.status, 404);
+	reply_free(&r);
+	request("GET", "/feeds/all.atom?colour=red", NULL, &r);
+	assert_int_equal(r.status, 400);
+	reply_free(&r);
+	request("GET", "/feeds/all.atom?limit=0", NULL, &r);
+	assert_int_equal(r.status, 400);
+	reply_free(&r);
+}
+
+static void
+test_auth(void **state)
+{
+	static const char *const good[] = { "Authorization: Bearer " TOKEN,
+	    NULL };
+	static const char *const bad[] = { "Authorization: Bearer nope-nope",
+	    NULL };
+	char value[256];
+	struct reply r;
+
+	request("GET", "/api/v1/sources", NULL, &r);
+	assert_int_equal(r.status, 401);
+	assert_string_equal(header(&r, "WWW-Authenticate", value,
+	    sizeof(value)), "Bearer realm=\"tsunagu\"");
+	reply_free(&r);
+	request("GET", "/api/v1/sources", bad, &r);
+	assert_int_equal(r.status, 401);
+	reply_free(&r);
+	request("GET", "/api/v1/sources", good, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data, "\"city\""));
+	reply_free(&r);
+	request("GET", "/api/v1/sources/nope", good, &r);
+	assert_int_equal(r.status, 404);
+	reply_free(&r);
+}
+
+static void
+test_feed_caching(void **state)
+{
+	char etag[128], lm[128], hdr[256], value[256];
+	const char *inm[] = { hdr, NULL };
+	const char *gz[] = { "Accept-Encoding: gzip", NULL };
+	struct reply r, z;
+	unsigned char plain[1 << 20];
+	uLongf plainlen = sizeof(plain);
+	z_stream zs = { 0 };
+
+	request("GET", "/feeds/all.atom", NULL, &r);
+	assert_int_equal(r.status, 200);
+	header(&r, "ETag", etag, sizeof(etag));
+	header(&r, "Last-Modified", lm, sizeof(lm));
+	assert_true(strlen(etag) > 10);
+	assert_string_equal(lm, "Fri, 15 Jan 2027 08:00:00 GMT");
+	assert_string_equal(header(&r, "Content-Type", value, sizeof(value)),
+	    "application/atom+xml; charset=utf-8");
+
+	snprintf(hdr, sizeof(hdr), "If-None-Match: %s", etag);
+	request("GET", "/feeds/all.atom", inm, &z);
+	assert_int_equal(z.status, 304);
+	assert_int_equal(z.body.len, 0);
+	reply_free(&z);
+	snprintf(hdr, sizeof(hdr), "If-Modified-Since: %s", lm);
+	request("GET", "/feeds/all.atom", inm, &z);
+	assert_int_equal(z.status, 304);
+	reply_free(&z);
+	snprintf(hdr, sizeof(hdr), "If-None-Match: \"other\"");
+	request("GET", "/feeds/all.atom", inm, &z);
+	assert_int_equal(z.status, 200);
+	reply_free(&z);
+
+	/* gzip: its own tag, and the same bytes once inflated. */
+	request("GET", "/feeds/all.atom", gz, &z);
+	assert_int_equal(z.status, 200);
+	assert_string_equal(header(&z, "Content-Encoding", value,
+	    sizeof(value)), "gzip");
+	assert_string_not_equal(header(&z, "ETag", value, sizeof(value)),
+	    etag);
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (unsigned char *)z.body.data;
+	zs.avail_in = z.body.len;
+	zs.next_out = plain;
+	zs.avail_out = plainlen;
+	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(zs.total_out, r.body.len);
+	assert_memory_equal(plain, r.body.data, r.body.len);
+	inflateEnd(&zs);
+	reply_free(&z);
+	reply_free(&r);
+
+	request("HEAD", "/feeds/all.json", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, 0);
+	reply_free(&r);
+}
+
+static void
+test_paging(void **state)
+{
+	char path[256];
+	struct reply r;
+	json_t *doc, *items;
+	const char *next;
+	int pages = 0, total = 0;
+
+	snprintf(path, sizeof(path), "/feeds/all.json?limit=7");
+	for (;;) {
+		request("GET", path, NULL, &r);
+		assert_int_equal(r.status, 200);
+		doc = json_loadb(r.body.data, r.body.len, 0, NULL);
+		assert_non_null(doc);
+		items = json_object_get(doc, "items");
+		total += json_array_size(items);
+		pages++;
+		next = json_string_value(json_object_get(doc, "next_url"));
+		if (next == NULL) {
+			json_decref(doc);
+			reply_free(&r);
+			break;
+		}
+		assert_int_equal(json_array_size(items), 7);
+		assert_non_null(strstr(next, "127.0.0.1"));
+		snprintf(path, sizeof(path), "%s", strstr(next, "/feeds/"));
+		json_decref(doc);
+		reply_free(&r);
+		assert_true(pages < 10);
+	}
+	assert_int_equal(total, 30);
+	assert_int_equal(pages, 5);
+}
+
+static void
+test_health_and_metrics(void **state)
+{
+	struct reply r;
+
+	request("GET", "/healthz", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data, "\"postings\": 30"));
+	reply_free(&r);
+	request("GET", "/metrics", NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body.data, "tsunagu_postings_total 30\n"));
+	assert_non_null(strstr(r.body.data,
+	    "tsunagu_source_fetches_total{source=\"city\"} 1\n"));
+	assert_non_null(strstr(r.body.data,
+	    "# TYPE tsunagu_source_errors_total counter\n"));
+	reply_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_routing_errors),
+		cmocka_unit_test(test_auth),
+		cmocka_unit_test(test_feed_caching),
+		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_health_and_metrics),
+	};
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	rc = cmocka_run_group_tests(tests, setup, teardown);
+	curl_global_cleanup();
+	return rc;
+}
