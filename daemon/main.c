@@ -22,6 +22,7 @@
 #include "log.h"
 #include "netguard.h"
 #include "poller.h"
+#include "sdnotify.h"
 #include "store.h"
 
 #define DEFAULT_CONFIG	"/etc/tsunagu/tsunagu.conf"
@@ -41,7 +42,9 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	switch (sig) {
 	case SIGHUP:
+		sdnotify_reloading();
 		daemon_reload(d);
+		sdnotify("READY=1\nSTATUS=serving");
 		break;
 	case SIGTERM:
 	case SIGINT:
@@ -49,6 +52,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		 * none is half done when a signal callback runs. */
 		log_info("received %s, shutting down",
 		    sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		sdnotify("STOPPING=1");
 		event_base_loopexit(d->d_base, NULL);
 		break;
 	}
@@ -169,6 +173,7 @@ main(int argc, char *argv[])
 		sig[i] = evsignal_new(d.d_base, signals[i], on_signal, &d);
 		evsignal_add(sig[i], NULL);
 	}
+	sdnotify("READY=1\nSTATUS=serving");
 	if (event_base_dispatch(d.d_base) == -1)
 		log_warnx("the event loop failed");
 	else
