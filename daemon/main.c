@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -159,6 +160,8 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* The database holds contact data: private to the daemon's user. */
+	umask(077);
 	if ((d.d_base = event_base_new()) == NULL) {
 		log_warnx("cannot create the event loop");
 		config_free(cf);

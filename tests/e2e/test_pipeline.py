@@ -6,6 +6,7 @@ The steps share one daemon and run in order (test_10 … test_70): the
 update step changes what the restart step checks.
 """
 
+import os
 import datetime
 import json
 import math
@@ -390,6 +391,16 @@ class PipelineTest(harness.TestCase):
         again = {it["url"]: (it["id"], it["_tsunagu"]["revision"], it["title"])
                  for it in d.items()}
         self.assertEqual(again, before)
+
+    def test_80_database_is_private(self):
+        """Postings hold contact data: the database is readable by the
+        daemon's user only, whatever the umask it was started with."""
+        import stat
+        db = os.path.join(self.daemon.dir, "tsunagu.db")
+        for path in (db, db + "-wal"):
+            if os.path.exists(path):
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+                self.assertEqual(mode & 0o077, 0, "%s is %o" % (path, mode))
 
 
 if __name__ == "__main__":
