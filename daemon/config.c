@@ -14,8 +14,11 @@
 #include <openssl/evp.h>
 
 #include "../feeds/area.h"
+#include "../feeds/area_table.h"
+#include "../feeds/category.h"
 #include "../feeds/xmalloc.h"
 #include "config.h"
+#include "feed_filter.h"
 #include "ini.h"
 #include "netguard.h"
 
@@ -39,8 +42,6 @@ static const char *const formats[] = { "auto", "rss", "rdf", "atom",
     "jsonfeed", "csv", "ical", NULL };
 static const char *const kinds[] = { "city", "shakyo", "corporate", "civic",
     "federation", NULL };
-static const char *const filter_keys[] = { "kind", "status", "source",
-    "category", "area", "q", "from", "to", NULL };
 
 /* --- value parsers ---------------------------------------------------- */
 
@@ -349,6 +350,46 @@ parse_area(const struct config_key *k, const char *v, void *field,
 	return parse_string(k, code, field, confdir, err, errlen);
 }
 
+/* municipalities: a table in the localgovjp format, loaded here so that
+ * its errors are configuration errors. */
+static int
+parse_municipalities(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	struct config *cf = field;
+	struct area_table *t;
+	char msg[512];
+
+	if (parse_path(k, v, &cf->cf_municipalities, confdir, err,
+	    errlen) == -1)
+		return -1;
+	if ((t = area_table_load(cf->cf_municipalities, msg,
+	    sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "%s: %s", k->ck_name, msg);
+		return -1;
+	}
+	area_table_free(cf->cf_areas);
+	cf->cf_areas = t;
+	return 0;
+}
+
+/* categories: "原文=code, 原文=code" (category.h). */
+static int
+parse_categories(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	struct category_map **dst = field, *map;
+	char msg[512];
+
+	if ((map = category_map_parse(v, msg, sizeof(msg))) == NULL) {
+		snprintf(err, errlen, "%s: %s", k->ck_name, msg);
+		return -1;
+	}
+	category_map_free(*dst);
+	*dst = map;
+	return 0;
+}
+
 /* Standard Webhooks secret: "whsec_" and base64 of 24 to 64 bytes. */
 static int
 parse_secret(const struct config_key *k, const char *v, void *field,
@@ -376,38 +417,23 @@ bad:
 	return -1;
 }
 
-/* "kind=city,shakyo area=232106": keys of the feed filters. */
+/* "kind=city,shakyo area=232106": the feed filters (feed_filter.h). */
 static int
 parse_filter(const struct config_key *k, const char *v, void *field,
     const char *confdir, char *err, size_t errlen)
 {
-	char *copy = xstrdup(v), *tok, *save = NULL, *eq;
-	const char *const *fk;
-	int rc = 0;
+	struct posting_filter f;
+	char msg[256];
+	int rc;
 
-	for (tok = strtok_r(copy, " \t", &save); tok && rc == 0;
-	    tok = strtok_r(NULL, " \t", &save)) {
-		eq = strchr(tok, '=');
-		if (eq == NULL || eq == tok || eq[1] == '\0') {
-			snprintf(err, errlen, "%s: '%s' is not KEY=VALUE",
-			    k->ck_name, tok);
-			rc = -1;
-			break;
-		}
-		*eq = '\0';
-		for (fk = filter_keys; *fk; fk++)
-			if (strcmp(*fk, tok) == 0)
-				break;
-		if (*fk == NULL) {
-			snprintf(err, errlen, "%s: unknown filter key '%s'",
-			    k->ck_name, tok);
-			rc = -1;
-		}
+	memset(&f, 0, sizeof(f));
+	rc = feed_filter_parse_line(&f, v, msg, sizeof(msg));
+	feed_filter_clear(&f);
+	if (rc == -1) {
+		snprintf(err, errlen, "%s: %s", k->ck_name, msg);
+		return -1;
 	}
-	free(copy);
-	if (rc == 0)
-		rc = parse_string(k, v, field, confdir, err, errlen);
-	return rc;
+	return parse_string(k, v, field, confdir, err, errlen);
 }
 
 /* --- the key tables --------------------------------------------------- */
@@ -425,6 +451,7 @@ static const struct config_key daemon_keys[] = {
 	DKEY("base_url", parse_base_url, cf_base_url, 0, 0, NULL),
 	DKEY("instance", parse_name, cf_instance, 0, 0, NULL),
 	DKEY("region", parse_area, cf_region, 0, 0, NULL),
+	{ "municipalities", parse_municipalities, 0, 0, 0, NULL },
 	{ "allow_networks", parse_networks, 0, 0, 0, NULL },
 	DKEY("admin_token_file", parse_path, cf_admin_token_file, 0, 0, NULL),
 	DKEY("user_agent", parse_string, cf_user_agent, 0, 0, NULL),
@@ -434,6 +461,10 @@ static const struct config_key daemon_keys[] = {
 	DKEY("max_redirects", parse_int, cf_max_redirects, 0, 20, NULL),
 	DKEY("max_fetches", parse_int, cf_max_fetches, 1, 256, NULL),
 	DKEY("feed_limit", parse_int, cf_feed_limit, 1, 10000, NULL),
+	DKEY("feed_cache_size", parse_size, cf_feed_cache_size, 0, 16LL << 30,
+	    NULL),
+	DKEY("api_rate", parse_int, cf_api_rate, 1, 1000000, NULL),
+	DKEY("api_burst", parse_int, cf_api_burst, 1, 1000000, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -445,6 +476,7 @@ static const struct config_key source_keys[] = {
 	SKEY("moderation", parse_bool, src_moderation, 0, 0, NULL),
 	SKEY("encoding", parse_string, src_encoding, 0, 0, NULL),
 	SKEY("area", parse_area, src_area, 0, 0, NULL),
+	SKEY("categories", parse_categories, src_categories, 0, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -452,6 +484,7 @@ static const struct config_key subscriber_keys[] = {
 	UKEY("webhook", parse_url, sub_webhook, 0, 0, NULL),
 	UKEY("secret", parse_secret, sub_secret, 0, 0, NULL),
 	UKEY("filter", parse_filter, sub_filter, 0, 0, NULL),
+	UKEY("feed_token_file", parse_path, sub_feed_token_file, 0, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -552,7 +585,8 @@ config_item(const struct ini_item *it, void *arg, char *err, size_t errlen)
 		return -1;
 	}
 	cp->cp_seen |= 1ULL << i;
-	/* listen and allow_networks (offset 0) fill the struct config. */
+	/* listen, allow_networks and municipalities (offset 0) fill the
+	 * struct config. */
 	return k->ck_parse(k, it->ii_value,
 	    (char *)cp->cp_target + k->ck_offset, cp->cp_confdir, err, errlen);
 }
@@ -644,6 +678,9 @@ config_load(const char *path)
 	cf->cf_max_redirects = 5;
 	cf->cf_max_fetches = 8;
 	cf->cf_feed_limit = 100;
+	cf->cf_feed_cache_size = 64 * 1024 * 1024;
+	cf->cf_api_rate = 20;
+	cf->cf_api_burst = 40;
 	/* Absolute, so the log names real files and a reload finds them. */
 	confdir = dirname(pathcopy);
 	if ((absdir = realpath(confdir, NULL)) != NULL)
@@ -683,6 +720,7 @@ config_free(struct config *cf)
 		free(src->src_kind);
 		free(src->src_encoding);
 		free(src->src_area);
+		category_map_free(src->src_categories);
 		free(src);
 	}
 	while ((sub = TAILQ_FIRST(&cf->cf_subscribers)) != NULL) {
@@ -691,6 +729,7 @@ config_free(struct config *cf)
 		free(sub->sub_webhook);
 		free(sub->sub_secret);
 		free(sub->sub_filter);
+		free(sub->sub_feed_token_file);
 		free(sub);
 	}
 	free(cf->cf_path);
@@ -699,6 +738,8 @@ config_free(struct config *cf)
 	free(cf->cf_base_url);
 	free(cf->cf_instance);
 	free(cf->cf_region);
+	free(cf->cf_municipalities);
+	area_table_free(cf->cf_areas);
 	list_free(cf->cf_allow_networks, cf->cf_nallow_networks);
 	free(cf->cf_admin_token_file);
 	free(cf->cf_user_agent);

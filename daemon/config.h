@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <sys/queue.h>
 
+struct area_table;
+struct category_map;
+
 struct source_conf {
 	char			*src_name;
 	char			*src_url;
@@ -23,6 +26,7 @@ struct source_conf {
 	int			 src_moderation;
 	char			*src_encoding;
 	char			*src_area;
+	struct category_map	*src_categories;	/* label=code overrides */
 	int			 src_line;	/* where it was declared */
 	TAILQ_ENTRY(source_conf) src_entry;
 };
@@ -33,6 +37,11 @@ struct subscriber_conf {
 	char			*sub_webhook;
 	char			*sub_secret;
 	char			*sub_filter;
+	char			*sub_feed_token_file;	/* NULL: public feed */
+	/* The feed token's SHA-256, read at first use (subscriber_feed.c):
+	 * state 0 unread, 1 read, -1 unreadable. */
+	unsigned char		 sub_feed_token[32];
+	int			 sub_feed_token_state;
 	int			 sub_line;
 	TAILQ_ENTRY(subscriber_conf) sub_entry;
 };
@@ -46,6 +55,8 @@ struct config {
 	char			*cf_base_url;		/* NULL: http://HOST:PORT */
 	char			*cf_instance;
 	char			*cf_region;
+	char			*cf_municipalities;	/* resolved path */
+	struct area_table	*cf_areas;	/* loaded from it, or NULL */
 	char			**cf_allow_networks;
 	size_t			 cf_nallow_networks;
 	char			*cf_admin_token_file;	/* resolved path */
@@ -56,6 +67,9 @@ struct config {
 	int64_t			 cf_max_redirects;
 	int64_t			 cf_max_fetches;	/* concurrent */
 	int64_t			 cf_feed_limit;		/* default page size */
+	size_t			 cf_feed_cache_size;	/* bytes, 0: no cache */
+	int64_t			 cf_api_rate;		/* API requests/s */
+	int64_t			 cf_api_burst;		/* per token and IP */
 	struct source_conf_list	 cf_sources;
 	struct subscriber_conf_list cf_subscribers;
 };

@@ -7,11 +7,13 @@
 
 #include <stdint.h>
 
+struct area_table;
 struct auth;
 struct clock;
 struct config;
 struct event;
 struct event_base;
+struct feed_cache;
 struct fetcher;
 struct http_server;
 struct netguard;
@@ -22,6 +24,9 @@ struct daemon {
 	struct event_base	*d_base;
 	struct clock		*d_clock;
 	struct config		*d_conf;	/* swapped whole on reload */
+	/* [daemon] municipalities, or NULL: borrowed from d_conf, which
+	 * loaded it, and swapped with it. */
+	const struct area_table	*d_areas;
 	struct store		*d_store;
 	struct fetcher		*d_fetcher;
 	struct netguard		*d_guard;	/* from allow_networks */
@@ -31,6 +36,13 @@ struct daemon {
 	char			*d_base_url;	/* base_url, or d_bound_url */
 	char			*d_bound_url;	/* http://HOST:PORT actually bound */
 	int64_t			 d_started;	/* unix seconds */
+	/* Rendered feed pages (feed_cache.h), made at the first feed
+	 * request; freed by daemon_stop(). */
+	struct feed_cache	*d_feed_cache;
+	/* 1 when the daemon serves a WebSub hub at BASE/hub: feeds then
+	 * name it (Link rel="hub", atom:link, JSON Feed hubs).  0 until
+	 * the hub exists. */
+	int			 d_hub_enabled;
 };
 
 /*

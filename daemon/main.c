@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
+#include "feed_cache.h"
 #include "fetch.h"
 #include "http.h"
 #include "log.h"
@@ -102,6 +103,7 @@ daemon_stop(struct daemon *d)
 	fetcher_free(d->d_fetcher);
 	poller_free(d->d_poller);
 	http_server_free(d->d_http);
+	feed_cache_free(d->d_feed_cache);
 	store_close(d->d_store);
 	netguard_free(d->d_guard);
 	auth_free(d->d_auth);

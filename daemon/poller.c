@@ -4,7 +4,9 @@
 #include <string.h>
 #include <sys/queue.h>
 
+#include "../feeds/charset.h"
 #include "../feeds/feed.h"
+#include "../feeds/normalize.h"
 #include "../feeds/xmalloc.h"
 #include "clock.h"
 #include "config.h"
@@ -166,7 +168,9 @@ poll_parse(struct poll_source *ps, const struct fetch_result *fr,
 {
 	struct feed_parse_opts opts = { 0 };
 	enum feed_format fmt = FEED_FORMAT_AUTO;
-	char perr[256] = "";
+	const struct source_conf *src;
+	const struct feed *f;
+	char perr[256] = "", cset[64];
 
 	if (fr->fr_error != FETCH_OK) {
 		snprintf(err, errlen, "%s", fr->fr_errmsg);
@@ -183,13 +187,50 @@ poll_parse(struct poll_source *ps, const struct fetch_result *fr,
 	feed_format_parse(ps->ps_format, &fmt);
 	opts.base_url = fr->fr_effective_url ? fr->fr_effective_url :
 	    ps->ps_url;
+	opts.http_charset = charset_from_content_type(fr->fr_content_type,
+	    cset, sizeof(cset));
+	/* Sources made through the API have no configuration section. */
+	src = config_source(ps->ps_poller->pl_daemon->d_conf, ps->ps_name);
+	opts.encoding = src ? src->src_encoding : NULL;
 	if (feed_parse(fr->fr_body.data ? fr->fr_body.data : "",
 	    fr->fr_body.len, fmt, &opts, feedp, perr, sizeof(perr)) == -1) {
 		snprintf(err, errlen, "parse error: %s", perr);
 		snprintf(code, codelen, "parse");
 		return -1;
 	}
+	/* What was read imperfectly, once per fetch, on one line. */
+	f = *feedp;
+	if (f->fd_replaced > 0 || f->fd_nissues > 0)
+		log_warnx("source %s: read as %s; %zu invalid sequences "
+		    "replaced; %zu entries skipped%s%s", ps->ps_name,
+		    f->fd_charset ? f->fd_charset : "?", f->fd_replaced,
+		    f->fd_nissues, f->fd_nissues ? ", first: " : "",
+		    f->fd_nissues ? f->fd_issues[0].fi_reason : "");
+	else
+		log_debug("source %s: read as %s", ps->ps_name,
+		    f->fd_charset ? f->fd_charset : "?");
 	return 0;
+}
+
+/* Every entry in its published form (normalize.h), before it is stored. */
+static void
+poll_normalize(struct poll_source *ps, const struct fetch_result *fr,
+    struct feed *feed)
+{
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	const struct source_conf *src = config_source(d->d_conf, ps->ps_name);
+	struct normalize_ctx ctx = {
+		.nc_base_url = fr->fr_effective_url ? fr->fr_effective_url :
+		    ps->ps_url,
+		.nc_areas = d->d_areas,
+		.nc_source_area = src ? src->src_area : NULL,
+		.nc_region = d->d_conf->cf_region,
+		.nc_categories = src ? src->src_categories : NULL,
+	};
+	size_t i;
+
+	for (i = 0; i < feed->fd_entries.pl_len; i++)
+		normalize_posting(feed->fd_entries.pl_items[i], &ctx);
 }
 
 static void
@@ -222,8 +263,10 @@ poll_done(const struct fetch_result *fr, void *arg)
 		ps->ps_failures = 0;
 		fo.fo_etag = fr->fr_etag;
 		fo.fo_last_modified = fr->fr_last_modified;
-		if (feed)
+		if (feed) {
+			poll_normalize(ps, fr, feed);
 			fo.fo_entries = &feed->fd_entries;
+		}
 	}
 	fo.fo_failures = ps->ps_failures;
 	fo.fo_next_poll = schedule_next_poll(now, ps->ps_interval, ps->ps_failures,

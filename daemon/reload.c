@@ -3,14 +3,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
+#include "../feeds/area_table.h"
 #include "../feeds/xmalloc.h"
 #include "auth.h"
+#include "clock.h"
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
 #include "netguard.h"
 #include "poller.h"
 #include "store.h"
+
+static int
+config_has_subscriber(const struct config *cf, const char *name)
+{
+	const struct subscriber_conf *sc;
+
+	TAILQ_FOREACH(sc, &cf->cf_subscribers, sub_entry)
+		if (strcmp(sc->sub_name, name) == 0)
+			return 1;
+	return 0;
+}
 
 /* Writes the file's sources to the store; drops the ones it no longer has. */
 static int
@@ -49,6 +64,46 @@ sync_sources(struct daemon *d, const struct config *cf)
 	return rc;
 }
 
+/* The same for subscribers; a new one without a secret gets one made. */
+static int
+sync_subscribers(struct daemon *d, const struct config *cf)
+{
+	struct subscriber_conf *sc;
+	struct subscriber_info *list;
+	char secret[AUTH_SECRET_SIZE];
+	int64_t now = clock_now(d->d_clock);
+	size_t n, i;
+	int rc = 0;
+
+	TAILQ_FOREACH(sc, &cf->cf_subscribers, sub_entry) {
+		struct subscriber_def sd = {
+			.sbd_name = sc->sub_name,
+			.sbd_origin = "config",
+			.sbd_webhook = sc->sub_webhook,
+			.sbd_filter = sc->sub_filter,
+			.sbd_secret = sc->sub_secret,
+		};
+
+		auth_webhook_secret_new(secret);
+		if (store_subscriber_sync(d->d_store, &sd, secret, now) == -1)
+			rc = -1;
+	}
+	OPENSSL_cleanse(secret, sizeof(secret));
+	if (store_subscriber_list(d->d_store, &list, &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i].sb_origin, "config") != 0 ||
+		    config_has_subscriber(cf, list[i].sb_name))
+			continue;
+		log_info("subscriber %s: no longer in the configuration, "
+		    "removed", list[i].sb_name);
+		if (store_subscriber_delete(d->d_store, list[i].sb_name) == -1)
+			rc = -1;
+	}
+	store_subscriber_list_free(list, n);
+	return rc;
+}
+
 int
 daemon_apply_config(struct daemon *d, struct config *cf)
 {
@@ -63,9 +118,9 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 		return -1;
 	}
 	if (cf->cf_admin_token_file == NULL)
-		log_info("no admin_token_file: the admin API refuses every "
-		    "request");
-	if (sync_sources(d, cf) == -1) {
+		log_info("no admin_token_file: the admin API accepts only "
+		    "tokens made through it before");
+	if (sync_sources(d, cf) == -1 || sync_subscribers(d, cf) == -1) {
 		auth_free(au);
 		return -1;
 	}
@@ -94,6 +149,10 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 	}
 	config_free(d->d_conf);
 	d->d_conf = cf;
+	d->d_areas = cf->cf_areas;
+	if (cf->cf_areas != NULL)
+		log_info("municipalities: %zu from %s",
+		    area_table_count(cf->cf_areas), cf->cf_municipalities);
 	if (d->d_poller)
 		poller_sync(d->d_poller);
 	return 0;

@@ -1,6 +1,8 @@
 /*
  * atom.c — Atom 1.0 (RFC 4287), and the tsunagu extension elements
  * (atom_ext.h) so that another instance's feed is read back losslessly.
+ * Atom 0.3, its draft, is read too: the same elements in another
+ * namespace, content with a "mode", and issued/modified/created dates.
  *
  * Links resolve against the xml:base in scope at their own element
  * (nested bases compose) over the document's URL.
@@ -14,16 +16,56 @@
 #include "date.h"
 #include "feed.h"
 #include "parse_private.h"
+#include "sanitize.h"
 #include "text.h"
 #include "url.h"
 #include "xml.h"
 #include "xmalloc.h"
 
+#define XML_NS_ATOM03	"http://purl.org/atom/ns#"
+
 struct atom_entry {
 	char	**ae_categories;	/* atom:category terms */
 	size_t	  ae_ncategories;
 	int	  ae_ext_categories;	/* t:category seen: they win */
+	int64_t	  ae_created;		/* Atom 0.3 */
 };
+
+/* An Atom element: 1.0, or 0.3. */
+static int
+atom_is(struct xml_reader *xr, const char *local)
+{
+	return xml_is(xr, XML_NS_ATOM, local) ||
+	    xml_is(xr, XML_NS_ATOM03, local);
+}
+
+enum atom_type {
+	ATOM_TEXT,
+	ATOM_HTML,
+	ATOM_XHTML,
+	ATOM_OTHER,	/* another media type: out of line or base64 */
+};
+
+/*
+ * type="text|html|xhtml" (1.0), or a media type (0.3 and 1.0).  In 1.0
+ * another media type means out-of-line or base64 content: opaque bytes,
+ * which tsunagu does not publish.
+ */
+static enum atom_type
+atom_type(const char *type)
+{
+	if (type == NULL || strcmp(type, "text") == 0 ||
+	    strcmp(type, "text/plain") == 0)
+		return ATOM_TEXT;
+	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)
+		return ATOM_HTML;
+	if (strcmp(type, "xhtml") == 0 ||
+	    strcmp(type, "application/xhtml+xml") == 0)
+		return ATOM_XHTML;
+	if (strncmp(type, "text/", 5) == 0)
+		return ATOM_TEXT;
+	return ATOM_OTHER;
+}
 
 static int
 atom_trimmed(struct xml_reader *xr, char **out)
@@ -38,47 +80,130 @@ atom_trimmed(struct xml_reader *xr, char **out)
 	return 0;
 }
 
-/* A text construct (title, summary) as plain text, whatever its type. */
+static int
+base64_value(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * Atom 0.3's mode="base64": the text decoded, when it is UTF-8 text; else
+ * NULL.  Whitespace is skipped; decoding stops at '='.  Frees s.
+ */
+static char *
+base64_text(char *s)
+{
+	unsigned int acc = 0;
+	size_t i, o = 0;
+	int bits = 0, v;
+	char *out;
+
+	out = xmalloc(strlen(s) / 4 * 3 + 4);
+	for (i = 0; s[i] != '\0' && s[i] != '='; i++) {
+		if ((v = base64_value(s[i])) == -1)
+			continue;
+		acc = (acc << 6) | (unsigned int)v;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	free(s);
+	if (memchr(out, '\0', o) != NULL || !text_is_utf8(out, o)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* HTML as the plain text a reader sees. */
+static char *
+html_to_plain(char *html)
+{
+	char *plain = sanitize_text(html, 0), *trimmed;
+
+	free(html);
+	trimmed = text_trim(plain);
+	free(plain);
+	return trimmed;
+}
+
+/*
+ * A text construct (title, summary) as plain text, whatever its type.
+ * HTML is escaped text in 1.0 and may be inline markup in 0.3: xml_html()
+ * reads both as markup, whose text is then taken.  Opaque types give "".
+ */
 static int
 atom_plain(struct xml_reader *xr, char **out)
 {
-	char *type, *raw;
-	int rc;
+	char *type, *mode, *raw;
+	enum atom_type t;
+	int rc = 0;
 
 	*out = NULL;
 	type = xml_attr(xr, "type");
-	if (type != NULL && strcmp(type, "html") == 0) {
-		rc = -1;
-		if (xml_text(xr, &raw) == 0) {
-			*out = text_strip_tags(raw);
+	mode = xml_attr(xr, "mode");
+	t = atom_type(type);
+	if (mode != NULL && strcmp(mode, "base64") == 0 && t != ATOM_OTHER) {
+		if ((rc = atom_trimmed(xr, &raw)) == 0 &&
+		    (raw = base64_text(raw)) != NULL)
+			*out = t == ATOM_HTML ? html_to_plain(raw) : raw;
+	} else if (t == ATOM_HTML) {
+		if ((rc = xml_html(xr, &raw)) == 0)
+			*out = html_to_plain(raw);
+	} else if (t == ATOM_OTHER) {
+		if ((rc = xml_text(xr, &raw)) == 0)
 			free(raw);
-			rc = 0;
-		}
 	} else	/* text, and xhtml whose text is its elements' text */
 		rc = atom_trimmed(xr, out);
+	if (rc == 0 && *out == NULL)
+		*out = xstrdup("");
+	free(mode);
 	free(type);
 	return rc;
 }
 
-/* atom:content as HTML; out-of-line (src) and binary content is skipped. */
+/*
+ * atom:content as HTML; out-of-line (src) and opaque media types are
+ * skipped.  In 0.3, mode="escaped" says the text is the content, "base64"
+ * that it is encoded, and the default mode, "xml", puts markup inline.
+ */
 static int
 atom_content(struct xml_reader *xr, struct posting *p)
 {
-	char *type, *src, *raw = NULL, *html = NULL;
-	int rc = 0;
+	char *type, *src, *mode, *raw = NULL, *html = NULL;
+	enum atom_type t;
+	int rc = 0, escaped;
 
 	type = xml_attr(xr, "type");
 	src = xml_attr(xr, "src");
-	if (src != NULL)
+	mode = xml_attr(xr, "mode");
+	t = atom_type(type);
+	escaped = mode != NULL && strcmp(mode, "escaped") == 0;
+	if (src != NULL || t == ATOM_OTHER)
 		goto done;
-	if (type == NULL || strcmp(type, "text") == 0 ||
-	    strcmp(type, "text/plain") == 0) {
+	if (mode != NULL && strcmp(mode, "base64") == 0) {
+		if ((rc = xml_text(xr, &raw)) == 0 &&
+		    (raw = base64_text(raw)) != NULL)
+			html = t == ATOM_TEXT ? text_html_escape(raw) :
+			    xstrdup(raw);
+	} else if (t == ATOM_TEXT) {
 		if ((rc = xml_text(xr, &raw)) == 0)
 			html = text_html_escape(raw);
-	} else if (strcmp(type, "html") == 0 ||
-	    strcmp(type, "text/html") == 0)
-		rc = xml_text(xr, &html);
-	else if (strcmp(type, "xhtml") == 0)
+	} else if (t == ATOM_HTML || (t == ATOM_XHTML && escaped))
+		rc = escaped ? xml_text(xr, &html) : xml_html(xr, &html);
+	else if (t == ATOM_XHTML)
 		rc = xml_inner_xhtml(xr, &html);
 	if (html != NULL && p->pst_content_html == NULL)
 		p->pst_content_html = html;
@@ -86,6 +211,7 @@ atom_content(struct xml_reader *xr, struct posting *p)
 		free(html);
 done:
 	free(raw);
+	free(mode);
 	free(src);
 	free(type);
 	return rc;
@@ -264,41 +390,48 @@ atom_entry_fields(struct xml_reader *xr, struct posting *p,
 	char *v, *rel;
 
 	while ((rc = xml_next_child(xr, depth)) == 1) {
-		if (xml_is(xr, XML_NS_ATOM, "id")) {
+		if (atom_is(xr, "id")) {
 			if (atom_trimmed(xr, &v) == -1)
 				return -1;
 			if (p->pst_guid == NULL && *v != '\0')
 				posting_set(&p->pst_guid, v);
 			free(v);
-		} else if (xml_is(xr, XML_NS_ATOM, "title")) {
+		} else if (atom_is(xr, "title")) {
 			if (atom_plain(xr, &v) == -1)
 				return -1;
 			/* t:title, the normalized title, may come first. */
 			if (p->pst_title == NULL && *v != '\0')
 				posting_set(&p->pst_title, v);
 			free(v);
-		} else if (xml_is(xr, XML_NS_ATOM, "link")) {
+		} else if (atom_is(xr, "link")) {
 			rel = xml_attr(xr, "rel");
 			if (p->pst_link == NULL &&
 			    (rel == NULL || strcmp(rel, "alternate") == 0))
 				p->pst_link = atom_href(xr);
 			free(rel);
-		} else if (xml_is(xr, XML_NS_ATOM, "content")) {
+		} else if (atom_is(xr, "content")) {
 			if (atom_content(xr, p) == -1)
 				return -1;
-		} else if (xml_is(xr, XML_NS_ATOM, "summary")) {
+		} else if (atom_is(xr, "summary")) {
 			if (atom_plain(xr, &v) == -1)
 				return -1;
 			if (p->pst_summary == NULL && *v != '\0')
 				posting_set(&p->pst_summary, v);
 			free(v);
-		} else if (xml_is(xr, XML_NS_ATOM, "published")) {
+		} else if (atom_is(xr, "published")) {
 			if (atom_date(xr, &p->pst_published) == -1)
 				return -1;
-		} else if (xml_is(xr, XML_NS_ATOM, "updated")) {
+		} else if (atom_is(xr, "updated") ||
+		    xml_is(xr, XML_NS_ATOM03, "modified")) {
 			if (atom_date(xr, &p->pst_modified) == -1)
 				return -1;
-		} else if (xml_is(xr, XML_NS_ATOM, "category")) {
+		} else if (xml_is(xr, XML_NS_ATOM03, "issued")) {
+			if (atom_date(xr, &p->pst_published) == -1)
+				return -1;
+		} else if (xml_is(xr, XML_NS_ATOM03, "created")) {
+			if (atom_date(xr, &ae->ae_created) == -1)
+				return -1;
+		} else if (atom_is(xr, "category")) {
 			if (atom_entry_category(xr, ae) == -1)
 				return -1;
 		} else if (xml_ns(xr) != NULL &&
@@ -333,6 +466,8 @@ atom_entry(struct xml_reader *xr, struct feed *f,
 		for (i = 0; i < ae.ae_ncategories; i++)
 			if (*ae.ae_categories[i] != '\0')
 				posting_add_category(p, ae.ae_categories[i]);
+	if (p->pst_published == 0)
+		p->pst_published = ae.ae_created;
 	if (p->pst_published == 0)
 		p->pst_published = p->pst_modified;
 	if (p->pst_modified == 0)
@@ -379,22 +514,22 @@ atom_parse(const char *data, size_t len, const struct feed_parse_opts *opts,
 			xml_fail(&xr, "not a feed: no root element");
 		goto fail;
 	}
-	if (!xml_is(&xr, XML_NS_ATOM, "feed")) {
+	if (!atom_is(&xr, "feed")) {
 		xml_fail(&xr, "not an Atom feed: root element <%s>",
 		    xml_local_name(&xr));
 		goto fail;
 	}
 	if (!xml_is_empty(&xr)) {
 		while ((rc = xml_next_child(&xr, 0)) == 1) {
-			if (xml_is(&xr, XML_NS_ATOM, "title")) {
+			if (atom_is(&xr, "title")) {
 				if ((rc = atom_plain(&xr, &v)) == 0 &&
 				    f->fd_title == NULL && *v != '\0')
 					f->fd_title = v;
 				else
 					free(v);
-			} else if (xml_is(&xr, XML_NS_ATOM, "link"))
+			} else if (atom_is(&xr, "link"))
 				atom_feed_link(&xr, f);
-			else if (xml_is(&xr, XML_NS_ATOM, "entry"))
+			else if (atom_is(&xr, "entry"))
 				rc = atom_entry(&xr, f, opts);
 			if (rc == -1)
 				goto fail;

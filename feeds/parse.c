@@ -5,23 +5,30 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charset.h"
 #include "feed.h"
 #include "parse_private.h"
 #include "xmalloc.h"
 
 #define SNIFF_NAME_MAX	64
 
+/*
+ * One row per format.  fmt_strict_text: the syntax (XML, JSON) cannot
+ * hold raw control characters, so they become U+FFFD (and are counted in
+ * fd_replaced) instead of failing the whole document.
+ */
 static const struct {
 	const char	*fmt_name;
 	feed_parser_fn	 fmt_parse;	/* NULL: not supported yet */
+	int		 fmt_strict_text;
 } formats[] = {
-	[FEED_FORMAT_AUTO] = { "auto", NULL },
-	[FEED_FORMAT_RSS] = { "rss", rss_parse },
-	[FEED_FORMAT_RDF] = { "rdf", NULL },
-	[FEED_FORMAT_ATOM] = { "atom", atom_parse },
-	[FEED_FORMAT_JSONFEED] = { "jsonfeed", NULL },
-	[FEED_FORMAT_CSV] = { "csv", NULL },
-	[FEED_FORMAT_ICAL] = { "ical", NULL },
+	[FEED_FORMAT_AUTO] = { "auto", NULL, 0 },
+	[FEED_FORMAT_RSS] = { "rss", rss_parse, 1 },
+	[FEED_FORMAT_RDF] = { "rdf", rdf_parse, 1 },
+	[FEED_FORMAT_ATOM] = { "atom", atom_parse, 1 },
+	[FEED_FORMAT_JSONFEED] = { "jsonfeed", jsonfeed_parse, 1 },
+	[FEED_FORMAT_CSV] = { "csv", csv_feed_parse, 0 },
+	[FEED_FORMAT_ICAL] = { "ical", ical_parse, 0 },
 };
 #define NFORMATS	(sizeof(formats) / sizeof(formats[0]))
 
@@ -188,6 +195,8 @@ sniff_root(const char *data, size_t len, char root[SNIFF_NAME_MAX])
 	size_t n;
 
 	root[0] = '\0';
+	if (data == NULL || len == 0)
+		return FEED_FORMAT_AUTO;
 	if ((n = ascii_view(data, len, view, sizeof(view))) > 0) {
 		data = view;
 		len = n;
@@ -198,10 +207,20 @@ sniff_root(const char *data, size_t len, char root[SNIFF_NAME_MAX])
 		p += 3;
 	while (p < end && is_space(*p))
 		p++;
-	if (p < end && *p == '{')
-		return FEED_FORMAT_JSONFEED;
-	if (end - p >= 15 && strncasecmp(p, "BEGIN:VCALENDAR", 15) == 0)
+	if (p < end && *p == '{') {
+		/* JSON: a feed only when it says it is one, anywhere. */
+		root[0] = '{';
+		root[1] = '\0';
+		if (memmem(p, end - p, "jsonfeed.org/version/", 21) != NULL ||
+		    memmem(p, end - p, "jsonfeed.org\\/version\\/", 23) !=
+		    NULL)	/* PHP escapes slashes */
+			return FEED_FORMAT_JSONFEED;
+		return FEED_FORMAT_AUTO;
+	}
+	if (ical_sniff(p, end - p))
 		return FEED_FORMAT_ICAL;
+	if (csv_sniff(p, end - p))
+		return FEED_FORMAT_CSV;
 	while (p != NULL && p < end) {
 		if (is_space(*p))
 			p++;
@@ -225,15 +244,17 @@ sniff_root(const char *data, size_t len, char root[SNIFF_NAME_MAX])
 	root[n] = '\0';
 	local = strchr(root, ':');
 	local = local ? local + 1 : root;
-	if (strcmp(root, "rss") == 0)
+	if (strcmp(local, "rss") == 0)
 		return FEED_FORMAT_RSS;
 	if (strcmp(local, "RDF") == 0)
 		return FEED_FORMAT_RDF;
 	if (strcmp(local, "feed") == 0) {
-		/* Atom 1.0 only: its namespace must be declared right here. */
+		/* Atom 1.0 or 0.3: the namespace is declared right here. */
 		tag_end = memchr(p, '>', end - p);
-		if (tag_end != NULL && memmem(p, tag_end - p,
-		    "http://www.w3.org/2005/Atom", 27) != NULL)
+		if (tag_end != NULL && (memmem(p, tag_end - p,
+		    "http://www.w3.org/2005/Atom", 27) != NULL ||
+		    memmem(p, tag_end - p, "http://purl.org/atom/ns#", 24) !=
+		    NULL))
 			return FEED_FORMAT_ATOM;
 	}
 	return FEED_FORMAT_AUTO;
@@ -253,6 +274,7 @@ feed_parse(const char *data, size_t len, enum feed_format format,
     size_t errlen)
 {
 	static const struct feed_parse_opts defaults;
+	struct charset_result cr;
 	char root[SNIFF_NAME_MAX];
 	struct feed *f;
 
@@ -265,33 +287,49 @@ feed_parse(const char *data, size_t len, enum feed_format format,
 		snprintf(err, errlen, "unknown feed format %d", (int)format);
 		return -1;
 	}
+	/* Every parser reads valid UTF-8 (charset.h). */
+	if (charset_decode(data, len, opts->http_charset, opts->encoding, &cr,
+	    err, errlen) == -1)
+		return -1;
 	if (format == FEED_FORMAT_AUTO) {
-		format = sniff_root(data, len, root);
+		format = sniff_root(cr.cr_data, cr.cr_len, root);
 		if (format == FEED_FORMAT_AUTO) {
-			if (root[0] != '\0')
+			if (root[0] == '{')
+				snprintf(err, errlen, "not a feed: JSON "
+				    "without a jsonfeed.org version");
+			else if (root[0] != '\0')
 				snprintf(err, errlen,
 				    "not a feed: root element <%s>", root);
 			else
 				snprintf(err, errlen,
 				    "not a feed: no root element found");
-			return -1;
+			goto fail;
 		}
 	}
 	if (formats[format].fmt_parse == NULL) {
 		snprintf(err, errlen, "format '%s' is not supported yet",
 		    formats[format].fmt_name);
-		return -1;
+		goto fail;
 	}
+	if (formats[format].fmt_strict_text)
+		charset_replace_controls(&cr);
 	f = xcalloc(1, sizeof(*f));
 	f->fd_format = format;
+	f->fd_charset = cr.cr_charset;
+	f->fd_replaced = cr.cr_replaced;
 	posting_list_init(&f->fd_entries);
-	if (formats[format].fmt_parse(data, len, opts, f, err, errlen) == -1) {
+	if (formats[format].fmt_parse(cr.cr_data, cr.cr_len, opts, f, err,
+	    errlen) == -1) {
 		if (errlen > 0 && err[0] == '\0')
 			snprintf(err, errlen, "cannot parse the %s feed",
 			    formats[format].fmt_name);
 		feed_free(f);
-		return -1;
+		goto fail;
 	}
+	free(cr.cr_data);
 	*out = f;
 	return 0;
+fail:
+	free(cr.cr_data);
+	return -1;
 }

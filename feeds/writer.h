@@ -30,6 +30,15 @@ int	 atom_write(const struct feed_meta *, struct posting *const *, size_t,
 	    struct buf *);
 int	 jsonfeed_write(const struct feed_meta *, struct posting *const *,
 	    size_t, struct buf *);
+/* RSS 2.0 with atom:link self/hub/next and the t:* elements per item. */
+int	 rss_write(const struct feed_meta *, struct posting *const *, size_t,
+	    struct buf *);
+/* iCalendar (RFC 5545): one VEVENT per posting, UID "ID@INSTANCE". */
+int	 ical_write(const struct feed_meta *, struct posting *const *, size_t,
+	    struct buf *);
+/* The 50-column 「イベント一覧」 CSV: BOM, CRLF, formulas neutralized. */
+int	 csv_write(const struct feed_meta *, struct posting *const *, size_t,
+	    struct buf *);
 
 /* The JSON Feed item of a posting (webhooks send exactly this). */
 json_t	*jsonfeed_item(const struct feed_meta *, const struct posting *);

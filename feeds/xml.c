@@ -12,6 +12,8 @@
 #include <libxml/xmlsave.h>
 
 #include "buf.h"
+#include "charset.h"
+#include "html_entities.h"
 #include "text.h"
 #include "xml.h"
 #include "xmalloc.h"
@@ -142,12 +144,163 @@ xml_prescan(const char *data, size_t len, char *err, size_t errlen)
 	return 0;
 }
 
+enum ref_fix {
+	REF_KEEP,	/* an XML reference */
+	REF_ESCAPE,	/* no reference: '&' becomes "&amp;" */
+	REF_NUMERIC,	/* becomes "&#N;" with N in *cp */
+};
+
+static int
+is_xml_char(unsigned long c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 &&
+	    c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
+	    (c >= 0x10000 && c <= 0x10ffff);
+}
+
+static int
+is_ref_name_char(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    c == ':' || (!first && ((c >= '0' && c <= '9') || c == '.' ||
+	    c == '-'));
+}
+
+/* What the '&' at p (left bytes) starts; *reflen is its length. */
+static enum ref_fix
+ref_classify(const char *p, size_t left, size_t *reflen, unsigned long *cp)
+{
+	static const char *const predefined[] = {
+		"amp", "lt", "gt", "quot", "apos",
+	};
+	const int hex = left > 2 && p[1] == '#' && (p[2] == 'x' ||
+	    p[2] == 'X');
+	unsigned long v = 0;
+	size_t i, n, start;
+	int d;
+
+	if (left > 1 && p[1] == '#') {
+		start = hex ? 3 : 2;
+		for (i = start; i < left && i < start + 8; i++) {
+			if (p[i] >= '0' && p[i] <= '9')
+				d = p[i] - '0';
+			else if (hex && p[i] >= 'a' && p[i] <= 'f')
+				d = p[i] - 'a' + 10;
+			else if (hex && p[i] >= 'A' && p[i] <= 'F')
+				d = p[i] - 'A' + 10;
+			else
+				break;
+			v = v * (hex ? 16 : 10) + d;
+		}
+		if (i == start || i >= left || p[i] != ';')
+			return REF_ESCAPE;
+		*reflen = i + 1;
+		/* &#146; means ’, as in HTML: windows-1252 read as Latin-1. */
+		if ((*cp = charset_c1_to_cp1252(v)) != v)
+			return REF_NUMERIC;
+		if (is_xml_char(v))
+			return REF_KEEP;
+		*cp = 0xfffd;
+		return REF_NUMERIC;
+	}
+	for (i = 1; i < left && is_ref_name_char(p[i], i == 1); i++)
+		if (i > 32)
+			return REF_ESCAPE;
+	if (i == 1 || i >= left || p[i] != ';')
+		return REF_ESCAPE;
+	*reflen = i + 1;
+	n = i - 1;
+	for (i = 0; i < sizeof(predefined) / sizeof(predefined[0]); i++)
+		if (strlen(predefined[i]) == n &&
+		    memcmp(p + 1, predefined[i], n) == 0)
+			return REF_KEEP;
+	if ((*cp = html_entity_lookup(p + 1, n)) != 0)
+		return REF_NUMERIC;
+	return REF_ESCAPE;
+}
+
+/*
+ * Writes data with its references fixed into out (NULL: only counts).
+ * Returns the output length; *fixes counts what changed.
+ */
+static size_t
+repair_refs(const char *data, size_t len, char *out, size_t *fixes)
+{
+	static const struct {
+		const char	*open, *close;
+	} verbatim[] = {
+		{ "<![CDATA[", "]]>" },
+		{ "<!--", "-->" },
+		{ "<?", "?>" },
+	};
+	const char *p = data, *end = data + len, *q;
+	size_t o = 0, n, k, reflen = 0;
+	unsigned long cp = 0;
+	char num[16];
+
+	*fixes = 0;
+	while (p < end) {
+		if (*p == '<') {
+			for (k = 0; k < sizeof(verbatim) / sizeof(verbatim[0]);
+			    k++) {
+				n = strlen(verbatim[k].open);
+				if ((size_t)(end - p) >= n &&
+				    memcmp(p, verbatim[k].open, n) == 0)
+					break;
+			}
+			if (k < sizeof(verbatim) / sizeof(verbatim[0])) {
+				q = memmem(p + n, end - p - n,
+				    verbatim[k].close,
+				    strlen(verbatim[k].close));
+				q = q ? q + strlen(verbatim[k].close) : end;
+				if (out)
+					memcpy(out + o, p, q - p);
+				o += q - p;
+				p = q;
+				continue;
+			}
+		}
+		if (*p != '&') {
+			if (out)
+				out[o] = *p;
+			o++;
+			p++;
+			continue;
+		}
+		switch (ref_classify(p, end - p, &reflen, &cp)) {
+		case REF_KEEP:
+			if (out)
+				memcpy(out + o, p, reflen);
+			o += reflen;
+			p += reflen;
+			break;
+		case REF_NUMERIC:
+			n = snprintf(num, sizeof(num), "&#%lu;", cp);
+			if (out)
+				memcpy(out + o, num, n);
+			o += n;
+			p += reflen;
+			(*fixes)++;
+			break;
+		case REF_ESCAPE:
+			if (out)
+				memcpy(out + o, "&amp;", 5);
+			o += 5;
+			p++;
+			(*fixes)++;
+			break;
+		}
+	}
+	return o;
+}
+
 int
 xml_open(struct xml_reader *xr, const char *data, size_t len,
     const char *url, char *err, size_t errlen)
 {
 	const char *encoding = NULL;
 	int options = XML_OPTIONS;
+	size_t n;
 
 	memset(xr, 0, sizeof(*xr));
 	xr->xr_err = err;
@@ -168,13 +321,30 @@ xml_open(struct xml_reader *xr, const char *data, size_t len,
 	/*
 	 * Bytes that are valid UTF-8 are read as UTF-8 whatever the XML
 	 * declaration claims: either the charset stage already converted
-	 * them, or the declaration lies (Shift_JIS text is never valid UTF-8
-	 * beyond ASCII).  Anything else (UTF-16 has NUL bytes) is left to
+	 * them (feed_parse() always does), or the declaration lies
+	 * (Shift_JIS text is never valid UTF-8 beyond ASCII).  Anything else
+	 * (UTF-16 and UTF-32 have a NUL byte in their first four) is left to
 	 * libxml2's detection and the declaration.
 	 */
-	if (memchr(data, '\0', len) == NULL && text_is_utf8(data, len)) {
+	if (memchr(data, '\0', len < 4 ? len : 4) == NULL &&
+	    text_is_utf8(data, len)) {
 		encoding = "UTF-8";
 		options |= XML_PARSE_IGNORE_ENC;
+	}
+	/* References are fixed in UTF-8 only, where '&' is one byte. */
+	if (encoding != NULL && memchr(data, '&', len) != NULL) {
+		n = repair_refs(data, len, NULL, &xr->xr_repairs);
+		if (n > INT_MAX) {
+			xml_fail(xr, "XML error: document too large");
+			return -1;
+		}
+		if (xr->xr_repairs > 0) {
+			xr->xr_repaired = xmalloc(n + 1);
+			repair_refs(data, len, xr->xr_repaired, &xr->xr_repairs);
+			xr->xr_repaired[n] = '\0';
+			data = xr->xr_repaired;
+			len = n;
+		}
 	}
 	/* Errors raised without a parser context (encoding) come here too. */
 	xr->xr_saved_handler = xmlStructuredError;
@@ -186,6 +356,8 @@ xml_open(struct xml_reader *xr, const char *data, size_t len,
 		xml_fail(xr, "XML error: cannot create a reader");
 		xmlSetStructuredErrorFunc(xr->xr_saved_ctx,
 		    xr->xr_saved_handler);
+		free(xr->xr_repaired);
+		xr->xr_repaired = NULL;
 		return -1;
 	}
 	xmlTextReaderSetStructuredErrorHandler(xr->xr_reader, xml_error_cb,
@@ -201,6 +373,8 @@ xml_close(struct xml_reader *xr)
 	xmlFreeTextReader(xr->xr_reader);
 	xr->xr_reader = NULL;
 	xmlSetStructuredErrorFunc(xr->xr_saved_ctx, xr->xr_saved_handler);
+	free(xr->xr_repaired);
+	xr->xr_repaired = NULL;
 }
 
 /* A DTD that declares anything: entities, elements, attributes. */
@@ -331,6 +505,13 @@ xml_attr(struct xml_reader *xr, const char *name)
 {
 	return own(xmlTextReaderGetAttribute(xr->xr_reader,
 	    (const xmlChar *)name));
+}
+
+char *
+xml_attr_ns(struct xml_reader *xr, const char *ns, const char *local)
+{
+	return own(xmlTextReaderGetAttributeNs(xr->xr_reader,
+	    (const xmlChar *)local, (const xmlChar *)ns));
 }
 
 char *

@@ -19,6 +19,14 @@
  * Bytes that are valid UTF-8 are parsed as UTF-8 whatever the XML
  * declaration says (the charset stage converted them, or the declaration
  * lies); anything else goes by libxml2's detection and the declaration.
+ *
+ * Character references are read as feeds write them (xr_repairs counts
+ * the fixes): HTML's named references (&nbsp;, &eacute;), which no DTD
+ * declares here, become the characters they name; a numeric reference to
+ * a character XML forbids (&#0;) becomes U+FFFD, one to a C1 control
+ * (&#146;) the windows-1252 character, as in HTML; an '&' that begins no
+ * reference (a URL's "?a=1&b=2", "&unknown;") stands for itself.
+ * CDATA sections, comments and processing instructions are left alone.
  */
 #ifndef TSUNAGU_XML_H
 #define TSUNAGU_XML_H
@@ -36,6 +44,8 @@
 #define XML_NS_DC	"http://purl.org/dc/elements/1.1/"
 #define XML_NS_DCTERMS	"http://purl.org/dc/terms/"
 #define XML_NS_RDF	"http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define XML_NS_RSS10	"http://purl.org/rss/1.0/"
+#define XML_NS_RSS090	"http://my.netscape.com/rdf/simple/0.9/"
 
 struct xml_reader {
 	xmlTextReaderPtr	 xr_reader;
@@ -45,6 +55,8 @@ struct xml_reader {
 	int			 xr_failed;	/* a read returned -1 */
 	xmlStructuredErrorFunc	 xr_saved_handler;
 	void			*xr_saved_ctx;
+	char			*xr_repaired;	/* the document, references fixed */
+	size_t			 xr_repairs;
 };
 
 /*
@@ -79,6 +91,8 @@ const char *xml_ns(struct xml_reader *);
 
 /* An unprefixed attribute of the current element, or NULL. */
 char	*xml_attr(struct xml_reader *, const char *name);
+/* An attribute in namespace ns (rdf:about), or NULL. */
+char	*xml_attr_ns(struct xml_reader *, const char *ns, const char *local);
 /* The base URI in scope (xml:base, nested, over the document's URL). */
 char	*xml_base(struct xml_reader *);
 

@@ -2,10 +2,12 @@
  * http.h — the HTTP server (evhttp on the daemon's loop) and its route
  * table.  Every handler ends in exactly one reply (reply.h).
  *
- * A route's pattern matches the path segment by segment; a "*" segment
- * matches any one segment and is captured into hr_args.  Routes with a
- * role are answered 401 without a valid bearer token and 403 with a token
- * of another role before the handler runs.
+ * A route's pattern matches the path segment by segment; a "*" segment,
+ * or a named one such as "{name}", matches any one segment and is captured
+ * into hr_args.  Routes with roles (rt_roles, or the older rt_role) are
+ * answered 401 without a valid bearer token and 403 with a token of
+ * another role before the handler runs; the admin API's routes are also
+ * rate-limited per client address and per token (429).
  */
 #ifndef TSUNAGU_HTTP_H
 #define TSUNAGU_HTTP_H
@@ -32,6 +34,8 @@ struct http_request {
 	int			 hr_nargs;
 	enum auth_role		 hr_role;
 	int			 hr_method;	/* EVHTTP_REQ_* */
+	struct auth_principal	 hr_principal;	/* who, on routes with roles */
+	const char		*hr_client;	/* peer address, borrowed */
 };
 
 typedef void (*route_handler)(struct http_request *);
@@ -40,15 +44,15 @@ struct route {
 	int		 rt_methods;	/* EVHTTP_REQ_* mask */
 	const char	*rt_pattern;
 	route_handler	 rt_handler;
-	enum auth_role	 rt_role;	/* AUTH_NONE: public */
+	enum auth_role	 rt_role;	/* AUTH_NONE: public, unless rt_roles */
+	unsigned	 rt_roles;	/* AUTH_ROLE_BIT mask of who may */
+	const char	*rt_summary;	/* for the route list of GET /api/v1 */
 };
 
 extern const struct route route_feeds;
+extern const struct route route_feeds_sub;
 extern const struct route route_healthz;
 extern const struct route route_metrics;
-extern const struct route route_api_sources;
-extern const struct route route_api_source;
-extern const struct route route_api_source_fetch;
 
 /*
  * Binds host:port (0: ephemeral) and serves; the port actually bound is
@@ -57,6 +61,9 @@ extern const struct route route_api_source_fetch;
 struct http_server	*http_server_new(struct daemon *, const char *host,
 			    int port, int *bound_port);
 void			 http_server_free(struct http_server *);
+
+/* The roles that may use a route (rt_roles and rt_role together). */
+unsigned		 http_route_roles(const struct route *);
 
 /* The query parameter, or NULL. */
 const char		*http_query(struct http_request *, const char *key);

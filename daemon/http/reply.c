@@ -44,13 +44,15 @@ reply_send(struct http_request *hr, int status, const char *content_type,
 void
 reply_json(struct http_request *hr, int status, json_t *doc)
 {
+	static const char failed[] =
+	    "{\"error\":\"internal error\",\"field\":null,\"status\":500}\n";
 	char *text = json_dumps(doc, JSON_INDENT(2));
 
 	json_decref(doc);
 	if (text == NULL) {
 		log_warnx("%s: cannot serialize a reply", __func__);
-		reply_send(hr, 500, "application/json",
-		    "{\"error\":{\"status\":500}}\n", 24);
+		reply_send(hr, 500, "application/json", failed,
+		    sizeof(failed) - 1);
 		return;
 	}
 	reply_header(hr, "Cache-Control", "no-store");
@@ -59,17 +61,37 @@ reply_json(struct http_request *hr, int status, json_t *doc)
 	free(text);
 }
 
+static void
+reply_error_v(struct http_request *hr, int status, const char *field,
+    const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	reply_json(hr, status, json_pack("{s:s,s:o,s:i}", "error", msg,
+	    "field", field ? json_string(field) : json_null(),
+	    "status", status));
+}
+
 void
 reply_error(struct http_request *hr, int status, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	reply_error_v(hr, status, NULL, fmt, ap);
 	va_end(ap);
-	reply_json(hr, status, json_pack("{s:{s:i,s:s}}", "error", "status",
-	    status, "message", msg));
+}
+
+void
+reply_error_field(struct http_request *hr, int status, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	reply_error_v(hr, status, field, fmt, ap);
+	va_end(ap);
 }
 
 /* Does the client take gzip?  "gzip;q=0" says no. */

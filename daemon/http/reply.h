@@ -17,9 +17,12 @@ void	reply_send(struct http_request *, int status, const char *content_type,
 	    const void *body, size_t len);
 /* Steals the reference. */
 void	reply_json(struct http_request *, int status, json_t *);
-/* {"error": {"status": 404, "message": "..."}} */
+/* {"error": "message", "field": null, "status": 404} */
 void	reply_error(struct http_request *, int status, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* The same, naming the field of the request that is wrong (or NULL). */
+void	reply_error_field(struct http_request *, int status, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
  * A cacheable representation (feeds): strong ETag over the body,
  * Last-Modified (0: none), 304 for a matching If-None-Match or a

@@ -1,193 +1,170 @@
-/* route_feeds.c — GET /feeds/all.{atom,json}: the published postings. */
-#include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
+/*
+ * route_feeds.c — GET /feeds/all.EXT (every published posting, filtered
+ * by the query) and GET /feeds/sub/NAME.EXT (a subscriber's filter; its
+ * token when private), EXT one of atom, rss, json, ics, csv.
+ *
+ * A request is parsed into its canonical form (feed_query.c), looked up
+ * in the cache, revalidated against the store's changes (feed_render.c),
+ * rendered when missing or stale, and sent (feed_reply.c).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/http.h>
 
-#include "../../feeds/writer.h"
 #include "../../feeds/xmalloc.h"
 #include "config.h"
 #include "daemon.h"
+#include "feed_cache.h"
+#include "feed_filter.h"
+#include "feed_query.h"
+#include "feed_render.h"
+#include "feed_reply.h"
 #include "http.h"
 #include "reply.h"
-#include "store.h"
+#include "subscriber_feed.h"
 
-#define FEED_MAX_LIMIT	10000
-#define FEED_MAX_BYTES	(512 * 1024 * 1024)
-
-typedef int (*feed_writer)(const struct feed_meta *, struct posting *const *,
-    size_t, struct buf *);
-
-static const struct feed_type {
-	const char	*ft_ext;
-	const char	*ft_content_type;
-	feed_writer	 ft_write;
-} feed_types[] = {
-	{ "atom", "application/atom+xml; charset=utf-8", atom_write },
-	{ "json", "application/feed+json; charset=utf-8", jsonfeed_write },
-	{ NULL, NULL, NULL }
-};
-
-/* The query keys this route knows; anything else is refused, not ignored. */
-static const char *const feed_params[] = { "limit", "after", NULL };
-
-/* "after=1767225600.p0123": the keyset cursor of the next page. */
-static int
-parse_cursor(const char *s, struct posting_query *pq)
+static struct feed_cache *
+cache_of(struct daemon *d)
 {
-	char *end;
-	long long t;
-
-	errno = 0;
-	t = strtoll(s, &end, 10);
-	if (errno || end == s || *end != '.' || end[1] == '\0')
-		return -1;
-	pq->pq_after_modified = t;
-	pq->pq_after_id = end + 1;
-	return 0;
+	if (d->d_feed_cache == NULL)
+		d->d_feed_cache = feed_cache_new(d->d_conf->cf_feed_cache_size);
+	else
+		/* A reload may have changed the bound. */
+		feed_cache_set_max(d->d_feed_cache,
+		    d->d_conf->cf_feed_cache_size);
+	return d->d_feed_cache;
 }
 
-static int
-parse_query(struct http_request *hr, struct posting_query *pq)
+/* "NAME.EXT" → the format; *name (to free) gets NAME. */
+static const struct feed_format *
+split_name(struct http_request *hr, const char *segment, char **name)
 {
-	const struct config *cf = hr->hr_daemon->d_conf;
-	struct evkeyval *kv;
-	const char *const *p;
-	const char *v;
-	char *end;
-	long n;
+	const struct feed_format *ff;
+	const char *dot = strrchr(segment, '.');
 
-	TAILQ_FOREACH(kv, &hr->hr_query, next) {
-		for (p = feed_params; *p; p++)
-			if (strcmp(*p, kv->key) == 0)
-				break;
-		if (*p == NULL) {
-			reply_error(hr, 400, "unknown query parameter '%s'",
-			    kv->key);
-			return -1;
-		}
+	*name = NULL;
+	if (dot == NULL || dot == segment) {
+		reply_error(hr, 404, "no such feed");
+		return NULL;
 	}
-	pq->pq_limit = cf->cf_feed_limit;
-	if ((v = http_query(hr, "limit")) != NULL) {
-		errno = 0;
-		n = strtol(v, &end, 10);
-		if (errno || *v == '\0' || *end != '\0' || n < 1) {
-			reply_error(hr, 400, "limit must be a number from 1 "
-			    "to %d", FEED_MAX_LIMIT);
-			return -1;
-		}
-		pq->pq_limit = n > FEED_MAX_LIMIT ? FEED_MAX_LIMIT : n;
+	if ((ff = feed_format_find(dot + 1)) == NULL) {
+		reply_error(hr, 404, "no feed format '%s'", dot + 1);
+		return NULL;
 	}
-	if ((v = http_query(hr, "after")) != NULL &&
-	    parse_cursor(v, pq) == -1) {
-		reply_error(hr, 400, "after: not a cursor from a next link");
-		return -1;
-	}
-	return 0;
-}
-
-/* Local postings name this instance as their origin. */
-static void
-fill_origin(struct posting *p, const char *instance)
-{
-	if (p->pst_origin_instance == NULL) {
-		posting_set(&p->pst_origin_instance, instance);
-		posting_set(&p->pst_origin_id, p->pst_id);
-	}
+	*name = xstrndup(segment, dot - segment);
+	return ff;
 }
 
 static void
-feeds_get(struct http_request *hr)
+serve(struct http_request *hr, const char *path, const struct feed_format *ff,
+    const struct subscriber_feed *sf)
 {
 	struct daemon *d = hr->hr_daemon;
-	const struct feed_type *ft;
-	struct posting_query pq = { 0 };
-	struct posting_list list;
-	struct feed_meta fm = { 0 };
-	char *self = NULL, *next = NULL, *title = NULL;
-	const char *dot = strrchr(hr->hr_args[0], '.');
-	struct buf body;
-	size_t i;
+	struct feed_cache *fc = cache_of(d);
+	struct feed_cache_stats *stats = feed_cache_stats(fc);
+	struct feed_request fq;
+	struct feed_rep *fr;
+	int rc, fresh;
 
-	posting_list_init(&list);
-	buf_init(&body, FEED_MAX_BYTES);
-	if (dot == NULL || (size_t)(dot - hr->hr_args[0]) != 3 ||
-	    strncmp(hr->hr_args[0], "all", 3) != 0) {
-		reply_error(hr, 404, "no such feed");
+	if (feed_request_parse(hr, path, ff, sf, &fq) == -1)
+		return;
+	if ((fr = feed_cache_get(fc, fq.fq_key)) != NULL) {
+		fresh = fr->fr_generation == store_generation(d->d_store);
+		rc = feed_revalidate(d, fr, &fq);
+		if (rc == -1) {
+			reply_error(hr, 500, "the store failed; see the log");
+			goto done;
+		}
+		if (rc == 1) {
+			if (fresh)
+				stats->fcs_hits++;
+			else
+				stats->fcs_revalidated++;
+			feed_reply(hr, fr, fresh ? "hit" : "revalidated");
+			goto done;
+		}
+		feed_cache_remove(fc, fr);
+	}
+	if ((fr = feed_render(d, &fq)) == NULL) {
+		reply_error(hr, 500, "the feed cannot be made; see the log");
 		goto done;
 	}
-	for (ft = feed_types; ft->ft_ext; ft++)
-		if (strcmp(ft->ft_ext, dot + 1) == 0)
-			break;
-	if (ft->ft_ext == NULL) {
-		reply_error(hr, 404, "no feed format '%s'", dot + 1);
-		goto done;
-	}
-	if (parse_query(hr, &pq) == -1)
-		goto done;
-	/* One more than asked tells whether a next page exists. */
-	pq.pq_limit++;
-	if (store_postings_query(d->d_store, &pq, &list) == -1) {
-		reply_error(hr, 500, "the store failed; see the log");
-		goto done;
-	}
-	pq.pq_limit--;
-	if (list.pl_len > pq.pq_limit) {
-		struct posting *last = list.pl_items[pq.pq_limit - 1];
+	stats->fcs_renders++;
+	feed_cache_put(fc, fr);
+	feed_reply(hr, fr, "miss");
+	feed_rep_unref(fr);
+ done:
+	feed_request_clear(&fq);
+}
 
-		xasprintf(&next, "%s/feeds/all.%s?after=%" PRId64 ".%s&limit=%zu",
-		    d->d_base_url, ft->ft_ext, last->pst_modified, last->pst_id,
-		    pq.pq_limit);
-		posting_free(list.pl_items[--list.pl_len]);
-	}
-	/* Query parameters in a canonical order: the self URL is the topic. */
-	if (pq.pq_after_id)
-		xasprintf(&self, "%s/feeds/all.%s?after=%" PRId64 ".%s&limit=%zu",
-		    d->d_base_url, ft->ft_ext, pq.pq_after_modified,
-		    pq.pq_after_id, pq.pq_limit);
-	else if (http_query(hr, "limit"))
-		xasprintf(&self, "%s/feeds/all.%s?limit=%zu", d->d_base_url,
-		    ft->ft_ext, pq.pq_limit);
+static void
+feeds_all(struct http_request *hr)
+{
+	const struct feed_format *ff;
+	char *name;
+
+	if ((ff = split_name(hr, hr->hr_args[0], &name)) == NULL)
+		return;
+	if (strcmp(name, "all") != 0)
+		reply_error(hr, 404, "no such feed: /feeds/%s.%s (subscriber "
+		    "feeds are /feeds/sub/NAME.%s)", name, ff->ff_ext,
+		    ff->ff_ext);
 	else
-		xasprintf(&self, "%s/feeds/all.%s", d->d_base_url, ft->ft_ext);
-	xasprintf(&title, "tsunagu %s: all postings", d->d_conf->cf_instance);
-	fm.fm_title = title;
-	fm.fm_self_url = self;
-	fm.fm_home_url = d->d_base_url;
-	fm.fm_next_url = next;
-	fm.fm_instance = d->d_conf->cf_instance;
-	for (i = 0; i < list.pl_len; i++) {
-		fill_origin(list.pl_items[i], d->d_conf->cf_instance);
-		if (list.pl_items[i]->pst_modified > fm.fm_updated)
-			fm.fm_updated = list.pl_items[i]->pst_modified;
-	}
-	if (fm.fm_updated == 0)
-		fm.fm_updated = d->d_started;
-	if (ft->ft_write(&fm, list.pl_items, list.pl_len, &body) == -1) {
-		reply_error(hr, 500, "the feed is too large to write");
+		serve(hr, "/feeds/all", ff, NULL);
+	free(name);
+}
+
+static void
+feeds_sub(struct http_request *hr)
+{
+	const struct feed_format *ff;
+	struct subscriber_feed sf;
+	struct buf path;
+	char *name;
+
+	buf_init(&path, 4096);
+	if ((ff = split_name(hr, hr->hr_args[0], &name)) == NULL)
+		return;
+	if (subscriber_feed_lookup(hr->hr_daemon, name, &sf) != 0) {
+		reply_error(hr, 404, "no subscriber '%s'", name);
 		goto done;
 	}
-	{
-		char link[2048];
-
-		snprintf(link, sizeof(link), "<%s>; rel=\"self\"", self);
-		reply_header(hr, "Link", link);
+	switch (subscriber_feed_authorize(hr->hr_daemon, &sf,
+	    http_query(hr, "token"))) {
+	case 0:
+		break;
+	case 1:
+		reply_error(hr, 401, "this feed is private: add its token "
+		    "as ?token=");
+		goto done;
+	default:
+		reply_error(hr, 500, "the feed's token cannot be read; see "
+		    "the log");
+		goto done;
 	}
-	reply_representation(hr, ft->ft_content_type, &body, fm.fm_updated);
-done:
-	buf_free(&body);
-	posting_list_clear(&list);
-	free(self);
-	free(next);
-	free(title);
+	buf_init(&path, 4096);
+	buf_puts(&path, "/feeds/sub/");
+	if (feed_filter_encode(&path, sf.sf_name) == -1) {
+		reply_error(hr, 414, "the subscriber's name is too long");
+		goto done;
+	}
+	serve(hr, path.data, ff, &sf);
+ done:
+	buf_free(&path);
+	free(name);
 }
 
 const struct route route_feeds = {
 	.rt_methods = EVHTTP_REQ_GET,
 	.rt_pattern = "/feeds/*",
-	.rt_handler = feeds_get,
+	.rt_handler = feeds_all,
+	.rt_role = AUTH_NONE,
+};
+
+const struct route route_feeds_sub = {
+	.rt_methods = EVHTTP_REQ_GET,
+	.rt_pattern = "/feeds/sub/*",
+	.rt_handler = feeds_sub,
 	.rt_role = AUTH_NONE,
 };

@@ -11,28 +11,39 @@
 #include <event2/keyvalq_struct.h>
 
 #include "../../feeds/xmalloc.h"
+#include "api.h"
+#include "config.h"
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "reply.h"
 
 #define HTTP_MAX_HEADERS	(16 * 1024)
 #define HTTP_MAX_BODY		(1024 * 1024)
 #define HTTP_TIMEOUT		30	/* seconds */
+#define HTTP_LIMIT_KEYS		16384	/* rate-limit buckets, per kind */
 
 static const struct route *const routes[] = {
 	&route_feeds,
+	&route_feeds_sub,
 	&route_healthz,
 	&route_metrics,
-	&route_api_sources,
-	&route_api_source,
-	&route_api_source_fetch,
+	NULL
+};
+
+/* The public routes, then the admin API's (api_root.c). */
+static const struct route *const *const route_tables[] = {
+	routes,
+	api_routes,
 	NULL
 };
 
 struct http_server {
-	struct daemon	*hs_daemon;
-	struct evhttp	*hs_http;
+	struct daemon		*hs_daemon;
+	struct evhttp		*hs_http;
+	struct ratelimit	*hs_limit_client;	/* per peer address */
+	struct ratelimit	*hs_limit_token;	/* per token id */
 };
 
 const char *
@@ -41,9 +52,24 @@ http_query(struct http_request *hr, const char *key)
 	return evhttp_find_header(&hr->hr_query, key);
 }
 
+unsigned
+http_route_roles(const struct route *rt)
+{
+	return rt->rt_roles | (rt->rt_role != AUTH_NONE ?
+	    AUTH_ROLE_BIT(rt->rt_role) : 0);
+}
+
+/* "*" or "{name}": a segment that matches any one segment. */
+static int
+wildcard(const char *seg, size_t len)
+{
+	return (len == 1 && *seg == '*') ||
+	    (len > 2 && seg[0] == '{' && seg[len - 1] == '}');
+}
+
 /*
- * Matches a pattern against a path segment by segment; a pattern segment
- * that is a lone asterisk matches any one segment and is captured.
+ * Matches a pattern against a path segment by segment; a wildcard segment
+ * matches any one segment and is captured.
  */
 static int
 route_match(const char *pattern, const char *path, struct http_request *hr)
@@ -58,7 +84,7 @@ route_match(const char *pattern, const char *path, struct http_request *hr)
 		s++;
 		pe = strchrnul(p, '/');
 		se = strchrnul(s, '/');
-		if (pe - p == 1 && *p == '*') {
+		if (wildcard(p, pe - p)) {
 			if (se == s || hr->hr_nargs == HTTP_MAX_ARGS)
 				return 0;
 			hr->hr_args[hr->hr_nargs++] = xstrndup(s, se - s);
@@ -77,15 +103,84 @@ request_clear_args(struct http_request *hr)
 		free(hr->hr_args[--hr->hr_nargs]);
 }
 
+/* 429 with Retry-After when key has used up its bucket. */
+static int
+rate_limited(struct http_request *hr, struct ratelimit *rl, const char *key,
+    const char *what)
+{
+	char after[24];
+	int64_t wait;
+
+	if ((wait = ratelimit_take(rl, key)) == 0)
+		return 0;
+	snprintf(after, sizeof(after), "%lld", (long long)wait);
+	reply_header(hr, "Retry-After", after);
+	reply_error(hr, 429, "too many requests from this %s; retry in %lld "
+	    "s", what, (long long)wait);
+	return -1;
+}
+
+/*
+ * Before a handler with roles runs: the client's rate limit, a valid
+ * token (401), the token's rate limit, a role the route admits (403).
+ * -1 when the request was answered here.
+ */
+static int
+authorize(struct http_server *hs, struct http_request *hr,
+    const struct route *rt)
+{
+	struct daemon *d = hs->hs_daemon;
+	const struct config *cf = d->d_conf;
+	const char *authz;
+
+	if (cf != NULL) {
+		ratelimit_set(hs->hs_limit_client, (double)cf->cf_api_rate,
+		    (double)cf->cf_api_burst);
+		ratelimit_set(hs->hs_limit_token, (double)cf->cf_api_rate,
+		    (double)cf->cf_api_burst);
+	}
+	if (rate_limited(hr, hs->hs_limit_client, hr->hr_client ?
+	    hr->hr_client : "-", "address") == -1)
+		return -1;
+	authz = evhttp_find_header(evhttp_request_get_input_headers(
+	    hr->hr_req), "Authorization");
+	switch (auth_identify(d->d_auth, d->d_store, authz,
+	    &hr->hr_principal)) {
+	case 0:
+		break;
+	case 1:
+		reply_header(hr, "WWW-Authenticate",
+		    "Bearer realm=\"tsunagu\"");
+		reply_error(hr, 401, "a valid bearer token is needed");
+		return -1;
+	default:
+		reply_error(hr, 500, "the store failed; see the log");
+		return -1;
+	}
+	hr->hr_role = hr->hr_principal.ap_role;
+	if (rate_limited(hr, hs->hs_limit_token,
+	    hr->hr_principal.ap_token_id, "token") == -1)
+		return -1;
+	if ((http_route_roles(rt) & AUTH_ROLE_BIT(hr->hr_role)) == 0) {
+		reply_error(hr, 403, "the %s role may not do this",
+		    auth_role_name(hr->hr_role));
+		return -1;
+	}
+	return 0;
+}
+
 static void
 http_dispatch(struct evhttp_request *req, void *arg)
 {
 	struct http_server *hs = arg;
 	struct http_request hr = { 0 };
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const struct route *const *rp, *found = NULL;
+	const struct route *const *const *tp, *const *rp, *found = NULL;
 	char *path = NULL;
 	const char *query;
+	struct evhttp_connection *conn;
+	char *peer = NULL;
+	ev_uint16_t peer_port = 0;
 	int path_matched = 0, method;
 	size_t pathlen = 0;
 
@@ -94,6 +189,9 @@ http_dispatch(struct evhttp_request *req, void *arg)
 	TAILQ_INIT(&hr.hr_query);
 	method = evhttp_request_get_command(req);
 	hr.hr_method = method;
+	if ((conn = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_get_peer(conn, &peer, &peer_port);
+	hr.hr_client = peer;
 	if (uri != NULL && evhttp_uri_get_path(uri) != NULL)
 		path = evhttp_uridecode(evhttp_uri_get_path(uri), 0, &pathlen);
 	/* A %00 in the path would hide the rest of it from the matcher. */
@@ -107,18 +205,19 @@ http_dispatch(struct evhttp_request *req, void *arg)
 		reply_error(&hr, 400, "bad query string");
 		goto done;
 	}
-	for (rp = routes; *rp; rp++) {
-		request_clear_args(&hr);
-		if (!route_match((*rp)->rt_pattern, path, &hr))
-			continue;
-		path_matched = 1;
-		if ((*rp)->rt_methods & method ||
-		    (method == EVHTTP_REQ_HEAD &&
-		    (*rp)->rt_methods & EVHTTP_REQ_GET)) {
-			found = *rp;
-			break;
+	for (tp = route_tables; *tp && found == NULL; tp++)
+		for (rp = *tp; *rp; rp++) {
+			request_clear_args(&hr);
+			if (!route_match((*rp)->rt_pattern, path, &hr))
+				continue;
+			path_matched = 1;
+			if ((*rp)->rt_methods & method ||
+			    (method == EVHTTP_REQ_HEAD &&
+			    (*rp)->rt_methods & EVHTTP_REQ_GET)) {
+				found = *rp;
+				break;
+			}
 		}
-	}
 	if (found == NULL) {
 		request_clear_args(&hr);
 		if (path_matched)
@@ -127,26 +226,13 @@ http_dispatch(struct evhttp_request *req, void *arg)
 			reply_error(&hr, 404, "no such resource: %s", path);
 		goto done;
 	}
-	if (found->rt_role != AUTH_NONE) {
-		hr.hr_role = auth_check(hs->hs_daemon->d_auth,
-		    evhttp_find_header(evhttp_request_get_input_headers(req),
-		    "Authorization"));
-		if (hr.hr_role == AUTH_NONE) {
-			reply_header(&hr, "WWW-Authenticate",
-			    "Bearer realm=\"tsunagu\"");
-			reply_error(&hr, 401, "a valid bearer token is needed");
-			goto done;
-		}
-		if (hr.hr_role != found->rt_role) {
-			reply_error(&hr, 403, "the %s role may not do this",
-			    auth_role_name(hr.hr_role));
-			goto done;
-		}
-	}
+	if (http_route_roles(found) != 0 && authorize(hs, &hr, found) == -1)
+		goto done;
 	found->rt_handler(&hr);
 done:
 	request_clear_args(&hr);
 	evhttp_clear_headers(&hr.hr_query);
+	auth_principal_clear(&hr.hr_principal);
 	free(path);
 }
 
@@ -159,6 +245,8 @@ http_server_new(struct daemon *d, const char *host, int port, int *bound_port)
 	socklen_t sslen = sizeof(ss);
 
 	hs->hs_daemon = d;
+	hs->hs_limit_client = ratelimit_new(d->d_clock, HTTP_LIMIT_KEYS);
+	hs->hs_limit_token = ratelimit_new(d->d_clock, HTTP_LIMIT_KEYS);
 	if ((hs->hs_http = evhttp_new(d->d_base)) == NULL)
 		goto fail;
 	evhttp_set_max_headers_size(hs->hs_http, HTTP_MAX_HEADERS);
@@ -194,5 +282,7 @@ http_server_free(struct http_server *hs)
 		return;
 	if (hs->hs_http)
 		evhttp_free(hs->hs_http);
+	ratelimit_free(hs->hs_limit_client);
+	ratelimit_free(hs->hs_limit_token);
 	free(hs);
 }

@@ -399,51 +399,7 @@ decode_doc(sqlite3_stmt *stmt, int col, const char *func)
 	return p;
 }
 
-int
-store_postings_query(struct store *st, const struct posting_query *q,
-    struct posting_list *out)
-{
-	static const char first[] =
-	    "SELECT doc FROM postings "
-	    "ORDER BY date_modified DESC, id DESC LIMIT ?1";
-	static const char after[] =
-	    "SELECT doc FROM postings WHERE (date_modified, id) < (?2, ?3) "
-	    "ORDER BY date_modified DESC, id DESC LIMIT ?1";
-	struct posting *p;
-	sqlite3_stmt *stmt;
-	size_t start = out->pl_len;
-	int64_t limit;
-	int rc;
-
-	/* 0: no limit; callers apply the feed's cap. */
-	limit = q->pq_limit == 0 || q->pq_limit > INT64_MAX ? -1 :
-	    (int64_t)q->pq_limit;
-	if (q->pq_after_id == NULL) {
-		if ((stmt = store_stmt(st, first)) == NULL ||
-		    store_bind(st, stmt, "I", limit) == -1)
-			return -1;
-	} else {
-		if ((stmt = store_stmt(st, after)) == NULL ||
-		    store_bind(st, stmt, "IIs", limit, q->pq_after_modified,
-		    q->pq_after_id) == -1)
-			return -1;
-	}
-	while ((rc = store_step(st, stmt, __func__)) == 1) {
-		if ((p = decode_doc(stmt, 0, __func__)) == NULL) {
-			rc = -1;
-			break;
-		}
-		posting_list_push(out, p);
-	}
-	store_reset(stmt);
-	if (rc == -1) {
-		/* Leave out as it was given. */
-		while (out->pl_len > start)
-			posting_free(out->pl_items[--out->pl_len]);
-		return -1;
-	}
-	return 0;
-}
+/* store_postings_query() is in search.c, with the feed filters. */
 
 int
 store_posting_get(struct store *st, const char *id, struct posting **out)

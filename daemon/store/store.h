@@ -114,16 +114,31 @@ int	 store_record_fetch(struct store *, const struct fetch_outcome *,
 
 /* --- published postings --------------------------------------------- */
 
+struct posting_filter;
+
 struct posting_query {
 	size_t		 pq_limit;
 	/* Keyset cursor for paging: postings strictly after (modified, id)
 	 * in the newest-first order; pq_after_id NULL starts at the top. */
 	int64_t		 pq_after_modified;
 	const char	*pq_after_id;
+	/* The feed filters (search.c); NULL: every posting. */
+	const struct posting_filter *pq_filter;
+	/* > 0: withdrawn postings whose date_modified is more than
+	 * POSTING_TOMBSTONE_SECONDS before pq_now are left out. */
+	int64_t		 pq_now;
+	/* Only postings strictly before (modified, id) in the newest-first
+	 * order, i.e. newer; pq_above_id NULL: no such bound. */
+	int64_t		 pq_above_modified;
+	const char	*pq_above_id;
+	/* > 0: only postings changed after this change sequence. */
+	int64_t		 pq_changed_after;
 };
 
 /* Newest date_modified first, then id (both descending); appends to out
- * (left as it was on -1).  pq_limit 0 means no limit. */
+ * (left as it was on -1).  pq_limit 0 means no limit.  Postings that the
+ * admin API holds back (moderation other than "published") are never
+ * returned. */
 int	 store_postings_query(struct store *, const struct posting_query *,
 	    struct posting_list *out);
 int	 store_posting_get(struct store *, const char *id,
@@ -131,5 +146,263 @@ int	 store_posting_get(struct store *, const char *id,
 int64_t	 store_postings_count(struct store *);
 /* Grows at every committed change to postings: a cache key. */
 int64_t	 store_generation(struct store *);
+
+/* --- feed filters and change tracking (search.c) -------------------- */
+
+/* A withdrawn posting stays in feeds this long after its last change. */
+#define POSTING_TOMBSTONE_SECONDS	(30 * 86400)
+
+/* The values of one filter key, ORed; none: the key does not filter. */
+struct filter_values {
+	char	**fv_values;
+	size_t	  fv_n;
+};
+
+/*
+ * The feed filters (DESIGN.md, "HTTP routes"), ANDed across keys, with
+ * values as the store compares them (feed_filter.c parses and normalizes
+ * what users write).  pf_area holds 2-digit prefecture codes (every
+ * municipality of the prefecture) and 6-digit codes.  pf_q is a phrase in
+ * lowercase (ASCII) matched as a substring of the title, summary, place,
+ * address, organizer and content: through FTS5 trigram from 3 characters
+ * on, by a scan below that.  from/to are unix seconds, inclusive; a
+ * posting matches when [span_start, span_end] (002_search.sql) overlaps
+ * them, and a posting without a date never does.
+ */
+struct posting_filter {
+	struct filter_values	 pf_kind;
+	struct filter_values	 pf_status;
+	struct filter_values	 pf_source;
+	struct filter_values	 pf_category;
+	struct filter_values	 pf_area;
+	char			*pf_q;
+	int			 pf_has_from;
+	int			 pf_has_to;
+	int64_t			 pf_from;
+	int64_t			 pf_to;
+};
+
+/*
+ * Every posting change is logged with a sequence number (002_search.sql):
+ * the newest number, or -1 on error.
+ */
+int64_t	 store_change_seq(struct store *);
+/*
+ * The ids of the postings changed after seq (sorted, each once; free with
+ * store_ids_free()).  1 when the log no longer reaches back to seq or more
+ * than max postings changed: the caller must assume anything changed.
+ */
+int	 store_changes_since(struct store *, int64_t seq, size_t max,
+	    char ***ids, size_t *n);
+void	 store_ids_free(char **, size_t);
+/* Deletes the tombstones feeds no longer show; *n (may be NULL) counts. */
+int	 store_tombstones_purge(struct store *, int64_t now, int64_t *n);
+
+/* --- API tokens (tokens.c) ------------------------------------------ */
+
+/*
+ * The store never sees a token, only its digest (auth.c makes both).  A
+ * token_info's strings are owned by it; token_info_free() releases them.
+ */
+struct token_info {
+	char	*tk_id;
+	char	*tk_role;		/* admin|coordinator|group|subscriber */
+	char	*tk_organization;	/* coordinator and group, else NULL */
+	char	*tk_subscriber;		/* subscriber, else NULL */
+	char	*tk_label;
+	int64_t	 tk_created;		/* unix seconds */
+	int64_t	 tk_revoked;		/* 0: valid */
+};
+
+void	 token_info_free(struct token_info *);
+/* 1 when the id or the digest is taken, or the subscriber does not exist. */
+int	 store_token_insert(struct store *, const struct token_info *,
+	    const char *digest_hex);
+/*
+ * The token with this id, revoked or not, and its digest (for the caller
+ * to compare in constant time); 1 when none.
+ */
+int	 store_token_find(struct store *, const char *id,
+	    struct token_info *out, char digest_hex[65]);
+int	 store_token_get(struct store *, const char *id, struct token_info *);
+int	 store_token_list(struct store *, struct token_info **out, size_t *n);
+void	 store_token_list_free(struct token_info *, size_t n);
+/* Revokes at once; 1 when there is no such token (or it was revoked). */
+int	 store_token_revoke(struct store *, const char *id, int64_t when);
+
+/* --- subscribers (subscribers.c) ------------------------------------ */
+
+struct subscriber_def {
+	const char	*sbd_name;
+	const char	*sbd_origin;	/* "config" or "api" */
+	const char	*sbd_webhook;	/* NULL: none */
+	const char	*sbd_filter;	/* NULL: "" */
+	const char	*sbd_secret;	/* whsec_...; see the functions */
+};
+
+/* A subscriber as the API shows it: never its secret. */
+struct subscriber_info {
+	char	*sb_name;
+	char	*sb_origin;
+	char	*sb_webhook;
+	char	*sb_filter;
+	int	 sb_disabled;
+	int	 sb_private;		/* its feed needs its feed token */
+	int64_t	 sb_created;
+	int64_t	 sb_updated;
+	int64_t	 sb_secret_rotated;
+};
+
+/* What an update changes: only the fields whose flag is set. */
+struct subscriber_patch {
+	int		 sbp_set_webhook;
+	const char	*sbp_webhook;	/* NULL removes it */
+	int		 sbp_set_filter;
+	const char	*sbp_filter;
+};
+
+void	 subscriber_info_free(struct subscriber_info *);
+/*
+ * A subscriber of the configuration file: inserted, or updated and marked
+ * "config".  sbd_secret NULL keeps the stored secret, or stores
+ * new_secret for a new subscriber.
+ */
+int	 store_subscriber_sync(struct store *, const struct subscriber_def *,
+	    const char *new_secret, int64_t now);
+/* An API subscriber (sbd_secret required); 1 when the name is taken. */
+int	 store_subscriber_create(struct store *, const struct subscriber_def *,
+	    int64_t now);
+/* 1 when there is no such subscriber. */
+int	 store_subscriber_update(struct store *, const char *name,
+	    const struct subscriber_patch *, int64_t now);
+/* Its tokens go with it.  1 when there is no such subscriber. */
+int	 store_subscriber_delete(struct store *, const char *name);
+int	 store_subscriber_set_disabled(struct store *, const char *name,
+	    int disabled, int64_t now);
+int	 store_subscriber_set_secret(struct store *, const char *name,
+	    const char *secret, int64_t now);
+/* Sets (digest) or removes (NULL) the private-feed token's digest. */
+int	 store_subscriber_set_feed_token(struct store *, const char *name,
+	    const char *digest_hex, int64_t now);
+/* The webhook secret, for signing (*out: free() it); 1 when none. */
+int	 store_subscriber_secret(struct store *, const char *name,
+	    char **out);
+/* The feed token's digest (*out: free() it, NULL for a public feed). */
+int	 store_subscriber_feed_token(struct store *, const char *name,
+	    char **out);
+int	 store_subscriber_get(struct store *, const char *name,
+	    struct subscriber_info *out);
+int	 store_subscriber_list(struct store *, struct subscriber_info **out,
+	    size_t *n);
+void	 store_subscriber_list_free(struct subscriber_info *, size_t n);
+
+/* --- moderation state and submissions (submissions.c) --------------- */
+
+#define MODERATION_PUBLISHED	"published"
+#define MODERATION_PENDING	"pending"
+#define MODERATION_REJECTED	"rejected"
+
+/* What the admin API shows beside a posting's document. */
+struct posting_admin {
+	char	*pa_moderation;		/* published|pending|rejected */
+	char	*pa_organization;	/* the submitting group, or NULL */
+	char	*pa_token_id;		/* the token that submitted it */
+	int64_t	 pa_submitted;		/* 0: not a submission */
+	int64_t	 pa_decided;
+	char	*pa_decided_by;
+};
+
+void	 posting_admin_free(struct posting_admin *);
+int	 store_posting_admin(struct store *, const char *id,
+	    struct posting_admin *out);
+/*
+ * Stores a submitted posting (pst_id set, revision 1, dates set) as
+ * pending, with its submission record.  1 when the id is taken.
+ */
+int	 store_submission_insert(struct store *, const struct posting *,
+	    const char *organization, const char *token_id, int64_t now);
+/*
+ * Publishes a pending posting: moderation "published", date_modified and
+ * the revision moved on so that readers see it as new.  1 when there is
+ * no such posting, 2 when it is not pending.
+ */
+int	 store_submission_approve(struct store *, const char *id,
+	    const char *by, int64_t now);
+
+struct admin_posting_query {
+	const char	*apq_moderation;	/* NULL: any */
+	const char	*apq_organization;	/* NULL: any, else its own */
+	size_t		 apq_limit;		/* 0: no limit */
+	int64_t		 apq_after_modified;	/* keyset cursor, as feeds */
+	const char	*apq_after_id;
+};
+
+/* One posting of a list, with its moderation state. */
+struct admin_posting {
+	struct posting	*ap_posting;
+	char		*ap_moderation;
+	char		*ap_organization;	/* submissions only */
+};
+
+/* Newest date_modified first; *out holds *n items. */
+int	 store_admin_postings(struct store *,
+	    const struct admin_posting_query *, struct admin_posting **out,
+	    size_t *n);
+void	 store_admin_postings_free(struct admin_posting *, size_t n);
+
+/* --- edits of postings and their provenance (overrides.c) ----------- */
+
+/* An edited field: what it was set to and what the source said then. */
+struct posting_override {
+	char	*po_field;
+	char	*po_value;		/* JSON text */
+	char	*po_source_value;	/* JSON text; "null": absent */
+	char	*po_editor;
+	int64_t	 po_edited;
+};
+
+/* A source's record that feeds a posting: the merge explanation. */
+struct posting_entry {
+	char	*pe_source;
+	char	*pe_key;		/* guid, link or "h:" + hash */
+	const char *pe_identity;	/* "guid", "link" or "hash" (static) */
+	int64_t	 pe_first_seen;
+	int64_t	 pe_last_seen;
+};
+
+/* The fields an edit may set (a NULL-terminated list). */
+extern const char *const store_editable_fields[];
+
+/*
+ * Applies an edit: patch maps fields of the storage form (the _tsunagu
+ * names, and url, summary, content_html) to their new JSON values (null
+ * clears).  A posting that a source carries keeps each edited field as an
+ * override that wins until the source changes that field.  The revision
+ * grows and date_modified becomes now.  *out (may be NULL) receives the
+ * posting as stored.  1 when there is no such posting.  patch is a
+ * jansson object (json_t).
+ */
+struct json_t;
+int	 store_posting_edit(struct store *, const char *id,
+	    const struct json_t *patch,
+	    const char *editor, int64_t now, struct posting **out);
+/*
+ * For the write path of a fetch: *p is what the source now says of the
+ * posting id; the edits whose field the source left as it was are applied
+ * to it, and the edits of fields the source changed are dropped (the
+ * source wins).  *p may be replaced.  Call inside the fetch's
+ * transaction.
+ */
+int	 store_overrides_apply(struct store *, const char *id,
+	    struct posting **p);
+int	 store_overrides_list(struct store *, const char *id,
+	    struct posting_override **out, size_t *n);
+void	 store_overrides_list_free(struct posting_override *, size_t n);
+int	 store_posting_entries(struct store *, const char *id,
+	    struct posting_entry **out, size_t *n);
+void	 store_posting_entries_free(struct posting_entry *, size_t n);
+/* A source's entries by how they are identified (identity fallback). */
+int	 store_source_identity(struct store *, const char *name,
+	    int64_t *by_guid, int64_t *by_link, int64_t *by_hash);
 
 #endif

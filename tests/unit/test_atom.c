@@ -181,10 +181,72 @@ test_atom_categories_unless_extension(void **state)
 	feed_free(f);
 }
 
+/* Atom 0.3: its namespace, content modes, issued/modified/created. */
+static void
+test_atom03(void **state)
+{
+	const char doc[] =
+	    "<feed version=\"0.3\" xmlns=\"http://purl.org/atom/ns#\">"
+	    "<title type=\"text/html\" mode=\"escaped\">&lt;b&gt;刈谷&lt;/b&gt;"
+	    "</title><link rel=\"alternate\" type=\"text/html\" "
+	    "href=\"http://example.jp/\"/>"
+	    "<entry><title>escaped</title><id>tag:example.jp,2004:1</id>"
+	    "<link rel=\"alternate\" href=\"http://example.jp/1\"/>"
+	    "<issued>2004-01-01T09:00:00+09:00</issued>"
+	    "<modified>2004-01-02T00:00:00Z</modified>"
+	    "<content type=\"text/html\" mode=\"escaped\">&lt;p&gt;a&lt;/p&gt;"
+	    "</content></entry>"
+	    "<entry><title>inline</title><created>2004-01-03T00:00:00Z"
+	    "</created><content type=\"application/xhtml+xml\">"
+	    "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>b</p></div>"
+	    "</content><summary type=\"text/html\"><b xmlns=\"http://www.w3"
+	    ".org/1999/xhtml\">x &amp;lt; y</b></summary></entry>"
+	    "<entry><title>base64</title><content mode=\"base64\" "
+	    "type=\"text/html\">PHA+YzwvcD4=</content></entry></feed>";
+	struct feed *f = parse(doc, strlen(doc), NULL);
+	const struct posting *p;
+
+	assert_string_equal(f->fd_title, "刈谷");
+	assert_string_equal(f->fd_link, "http://example.jp/");
+	assert_int_equal(f->fd_entries.pl_len, 3);
+	p = f->fd_entries.pl_items[0];
+	assert_string_equal(p->pst_guid, "tag:example.jp,2004:1");
+	assert_string_equal(p->pst_link, "http://example.jp/1");
+	assert_string_equal(p->pst_content_html, "<p>a</p>");
+	assert_int_equal(p->pst_published, 1072915200LL);
+	assert_int_equal(p->pst_modified, 1073001600LL);
+	p = f->fd_entries.pl_items[1];
+	assert_string_equal(p->pst_content_html, "<p>b</p>");
+	assert_string_equal(p->pst_summary, "x &lt; y");
+	assert_int_equal(p->pst_published, 1073088000LL);
+	p = f->fd_entries.pl_items[2];
+	assert_string_equal(p->pst_content_html, "<p>c</p>");
+	feed_free(f);
+}
+
+/* Opaque media types are not published: no base64 as text. */
+static void
+test_opaque_content(void **state)
+{
+	const char doc[] = "<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+	    "<entry><title type=\"application/octet-stream\">PHA+YzwvcD4="
+	    "</title><content type=\"application/octet-stream\">PHA+YzwvcD4="
+	    "</content><summary type=\"html\">&lt;img alt=\"a&gt;b\"&gt;"
+	    "tag &amp;amp; text</summary></entry></feed>";
+	struct feed *f = parse(doc, strlen(doc), NULL);
+	const struct posting *p = f->fd_entries.pl_items[0];
+
+	assert_null(p->pst_title);
+	assert_null(p->pst_content_html);
+	/* The text a reader sees: '>' in an attribute ends no tag. */
+	assert_string_equal(p->pst_summary, "tag & text");
+	feed_free(f);
+}
+
 static void
 test_not_atom(void **state)
 {
-	const char old[] = "<feed xmlns=\"http://purl.org/atom/ns#\"/>";
+	const char old[] = "<feed xmlns=\"http://example.org/not-atom\"/>";
 	struct feed *f = NULL;
 
 	assert_int_equal(feed_parse(old, strlen(old), FEED_FORMAT_ATOM, NULL,
@@ -201,6 +263,8 @@ main(void)
 		cmocka_unit_test(test_tsunagu_extension),
 		cmocka_unit_test(test_base_url_and_links),
 		cmocka_unit_test(test_atom_categories_unless_extension),
+		cmocka_unit_test(test_atom03),
+		cmocka_unit_test(test_opaque_content),
 		cmocka_unit_test(test_not_atom),
 	};
 

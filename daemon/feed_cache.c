@@ -1,0 +1,283 @@
+/* feed_cache.c — a bounded LRU of rendered feed pages, by key. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/sha.h>
+#include <zlib.h>
+
+#include "../feeds/xmalloc.h"
+#include "feed_cache.h"
+
+#define FEED_CACHE_BUCKETS	1024	/* power of two */
+
+struct feed_cache {
+	struct feed_rep		*fc_buckets[FEED_CACHE_BUCKETS];
+	struct feed_rep		*fc_lru_head;	/* most recently used */
+	struct feed_rep		*fc_lru_tail;
+	size_t			 fc_max;
+	struct feed_cache_stats	 fc_stats;
+};
+
+/* FNV-1a. */
+static size_t
+bucket_of(const char *key)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *key; key++) {
+		h ^= (unsigned char)*key;
+		h *= 0x100000001b3ULL;
+	}
+	return (size_t)(h & (FEED_CACHE_BUCKETS - 1));
+}
+
+static size_t
+cost(const struct feed_rep *fr)
+{
+	return fr->fr_len + fr->fr_gzlen + strlen(fr->fr_key) +
+	    fr->fr_nids * 32 + sizeof(*fr);
+}
+
+struct feed_rep *
+feed_rep_new(void)
+{
+	struct feed_rep *fr = xcalloc(1, sizeof(*fr));
+
+	fr->fr_refs = 1;
+	fr->fr_expires = INT64_MAX;
+	return fr;
+}
+
+void
+feed_rep_ref(struct feed_rep *fr)
+{
+	fr->fr_refs++;
+}
+
+void
+feed_rep_unref(struct feed_rep *fr)
+{
+	size_t i;
+
+	if (fr == NULL || --fr->fr_refs > 0)
+		return;
+	free(fr->fr_key);
+	free(fr->fr_body);
+	free(fr->fr_gz);
+	free(fr->fr_link);
+	for (i = 0; i < fr->fr_nids; i++)
+		free(fr->fr_ids[i]);
+	free(fr->fr_ids);
+	free(fr->fr_next_id);
+	free(fr);
+}
+
+static int
+gzip_bytes(const char *data, size_t len, char **out, size_t *outlen)
+{
+	z_stream zs;
+	uLong bound;
+	char *buf;
+
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	/* The gzip header and trailer on top of deflate's own bound. */
+	bound = deflateBound(&zs, (uLong)len) + 32;
+	buf = xmalloc(bound);
+	zs.next_in = (unsigned char *)data;
+	zs.avail_in = (uInt)len;
+	zs.next_out = (unsigned char *)buf;
+	zs.avail_out = (uInt)bound;
+	if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&zs);
+		free(buf);
+		return -1;
+	}
+	*outlen = zs.total_out;
+	deflateEnd(&zs);
+	*out = buf;
+	return 0;
+}
+
+int
+feed_rep_seal(struct feed_rep *fr, char *body, size_t len, size_t gzip_min)
+{
+	unsigned char digest[SHA256_DIGEST_LENGTH];
+	char hex[33];
+	int i;
+
+	fr->fr_body = body;
+	fr->fr_len = len;
+	SHA256((const unsigned char *)body, len, digest);
+	for (i = 0; i < 16; i++)
+		snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+	snprintf(fr->fr_etag, sizeof(fr->fr_etag), "\"%s\"", hex);
+	/* Each encoding is its own representation: its own strong tag. */
+	snprintf(fr->fr_etag_gz, sizeof(fr->fr_etag_gz), "\"%s-gz\"", hex);
+	/* zlib takes uInt lengths; a feed is bounded far below that. */
+	if (len >= gzip_min && len < (size_t)UINT32_MAX &&
+	    gzip_bytes(body, len, &fr->fr_gz, &fr->fr_gzlen) == 0 &&
+	    fr->fr_gzlen >= len) {
+		free(fr->fr_gz);
+		fr->fr_gz = NULL;
+		fr->fr_gzlen = 0;
+	}
+	return 0;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+feed_rep_set_ids(struct feed_rep *fr, char **ids, size_t n)
+{
+	fr->fr_ids = ids;
+	fr->fr_nids = n;
+	if (n > 1)
+		qsort(ids, n, sizeof(*ids), id_cmp);
+}
+
+int
+feed_rep_has_id(const struct feed_rep *fr, const char *id)
+{
+	if (fr->fr_nids == 0)
+		return 0;
+	return bsearch(&id, fr->fr_ids, fr->fr_nids, sizeof(*fr->fr_ids),
+	    id_cmp) != NULL;
+}
+
+/* --- the cache ------------------------------------------------------ */
+
+struct feed_cache *
+feed_cache_new(size_t max_bytes)
+{
+	struct feed_cache *fc = xcalloc(1, sizeof(*fc));
+
+	fc->fc_max = max_bytes;
+	return fc;
+}
+
+static void
+lru_unlink(struct feed_cache *fc, struct feed_rep *fr)
+{
+	if (fr->fr_lru_prev)
+		fr->fr_lru_prev->fr_lru_next = fr->fr_lru_next;
+	else
+		fc->fc_lru_head = fr->fr_lru_next;
+	if (fr->fr_lru_next)
+		fr->fr_lru_next->fr_lru_prev = fr->fr_lru_prev;
+	else
+		fc->fc_lru_tail = fr->fr_lru_prev;
+	fr->fr_lru_prev = fr->fr_lru_next = NULL;
+}
+
+static void
+lru_push_front(struct feed_cache *fc, struct feed_rep *fr)
+{
+	fr->fr_lru_prev = NULL;
+	fr->fr_lru_next = fc->fc_lru_head;
+	if (fc->fc_lru_head)
+		fc->fc_lru_head->fr_lru_prev = fr;
+	fc->fc_lru_head = fr;
+	if (fc->fc_lru_tail == NULL)
+		fc->fc_lru_tail = fr;
+}
+
+void
+feed_cache_remove(struct feed_cache *fc, struct feed_rep *fr)
+{
+	struct feed_rep **pp;
+
+	if (!fr->fr_cached)
+		return;
+	for (pp = &fc->fc_buckets[bucket_of(fr->fr_key)]; *pp != NULL;
+	    pp = &(*pp)->fr_hnext)
+		if (*pp == fr) {
+			*pp = fr->fr_hnext;
+			break;
+		}
+	fr->fr_hnext = NULL;
+	lru_unlink(fc, fr);
+	fr->fr_cached = 0;
+	fc->fc_stats.fcs_entries--;
+	fc->fc_stats.fcs_bytes -= cost(fr);
+	feed_rep_unref(fr);
+}
+
+static void
+evict(struct feed_cache *fc)
+{
+	while (fc->fc_lru_tail != NULL && fc->fc_stats.fcs_bytes > fc->fc_max) {
+		fc->fc_stats.fcs_evictions++;
+		feed_cache_remove(fc, fc->fc_lru_tail);
+	}
+}
+
+void
+feed_cache_set_max(struct feed_cache *fc, size_t max_bytes)
+{
+	fc->fc_max = max_bytes;
+	evict(fc);
+}
+
+void
+feed_cache_free(struct feed_cache *fc)
+{
+	if (fc == NULL)
+		return;
+	while (fc->fc_lru_head != NULL)
+		feed_cache_remove(fc, fc->fc_lru_head);
+	free(fc);
+}
+
+struct feed_rep *
+feed_cache_get(struct feed_cache *fc, const char *key)
+{
+	struct feed_rep *fr;
+
+	for (fr = fc->fc_buckets[bucket_of(key)]; fr != NULL;
+	    fr = fr->fr_hnext)
+		if (strcmp(fr->fr_key, key) == 0) {
+			if (fc->fc_lru_head != fr) {
+				lru_unlink(fc, fr);
+				lru_push_front(fc, fr);
+			}
+			return fr;
+		}
+	return NULL;
+}
+
+void
+feed_cache_put(struct feed_cache *fc, struct feed_rep *fr)
+{
+	struct feed_rep *old;
+	size_t b;
+
+	if (fr->fr_cached || fr->fr_key == NULL)
+		return;
+	if ((old = feed_cache_get(fc, fr->fr_key)) != NULL)
+		feed_cache_remove(fc, old);
+	if (cost(fr) > fc->fc_max)
+		return;
+	b = bucket_of(fr->fr_key);
+	feed_rep_ref(fr);
+	fr->fr_hnext = fc->fc_buckets[b];
+	fc->fc_buckets[b] = fr;
+	lru_push_front(fc, fr);
+	fr->fr_cached = 1;
+	fc->fc_stats.fcs_entries++;
+	fc->fc_stats.fcs_bytes += cost(fr);
+	evict(fc);
+}
+
+struct feed_cache_stats *
+feed_cache_stats(struct feed_cache *fc)
+{
+	return &fc->fc_stats;
+}

@@ -1,0 +1,151 @@
+/*
+ * feed_reply.c — sending a cached feed representation: validators,
+ * conditional GET (RFC 9110 13.1), the gzip copy for clients that take it,
+ * and the bytes by reference, so a hit copies nothing.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "../../feeds/date.h"
+#include "feed_cache.h"
+#include "feed_reply.h"
+#include "http.h"
+
+/* One element of a comma-separated header list, spaces trimmed. */
+static const char *
+next_element(const char *p, const char **start, size_t *len)
+{
+	const char *end;
+
+	while (*p == ' ' || *p == '\t' || *p == ',')
+		p++;
+	if (*p == '\0')
+		return NULL;
+	end = p + strcspn(p, ",");
+	*start = p;
+	*len = end - p;
+	while (*len > 0 && (p[*len - 1] == ' ' || p[*len - 1] == '\t'))
+		(*len)--;
+	return end;
+}
+
+/* Accept-Encoding names gzip (or "*") with a q above 0. */
+static int
+accepts_gzip(const char *ae)
+{
+	const char *p = ae, *el, *semi, *q;
+	size_t len, name;
+
+	if (ae == NULL)
+		return 0;
+	while ((p = next_element(p, &el, &len)) != NULL) {
+		semi = memchr(el, ';', len);
+		name = semi ? (size_t)(semi - el) : len;
+		while (name > 0 && el[name - 1] == ' ')
+			name--;
+		if (!((name == 4 && strncasecmp(el, "gzip", 4) == 0) ||
+		    (name == 6 && strncasecmp(el, "x-gzip", 6) == 0) ||
+		    (name == 1 && *el == '*')))
+			continue;
+		if (semi != NULL && (q = strstr(semi, "q=")) != NULL &&
+		    q < el + len && strtod(q + 2, NULL) <= 0.0)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* If-None-Match lists tag ("*", or weak comparison: W/ is ignored). */
+static int
+none_match(const char *inm, const char *tag)
+{
+	const char *p = inm, *el;
+	size_t len, n = strlen(tag);
+
+	while ((p = next_element(p, &el, &len)) != NULL) {
+		if (len == 1 && *el == '*')
+			return 1;
+		if (len > 2 && el[0] == 'W' && el[1] == '/') {
+			el += 2;
+			len -= 2;
+		}
+		if (len == n && memcmp(el, tag, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+header(struct evkeyvalq *out, const char *name, const char *value)
+{
+	evhttp_add_header(out, name, value);
+}
+
+static void
+release(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	feed_rep_unref(arg);
+}
+
+void
+feed_reply(struct http_request *hr, struct feed_rep *fr, const char *state)
+{
+	struct evhttp_request *req = hr->hr_req;
+	struct evkeyvalq *in = evhttp_request_get_input_headers(req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	const char *inm = evhttp_find_header(in, "If-None-Match");
+	const char *ims = evhttp_find_header(in, "If-Modified-Since");
+	int gz = fr->fr_gz != NULL &&
+	    accepts_gzip(evhttp_find_header(in, "Accept-Encoding"));
+	const char *tag = gz ? fr->fr_etag_gz : fr->fr_etag;
+	struct evbuffer *body;
+	char lm[32], length[32];
+	int64_t since;
+
+	header(out, "ETag", tag);
+	date_format_http(fr->fr_last_modified, lm);
+	header(out, "Last-Modified", lm);
+	header(out, "Cache-Control", fr->fr_private ?
+	    "private, max-age=60" : "public, max-age=60");
+	header(out, "Vary", "Accept-Encoding");
+	header(out, "Link", fr->fr_link);
+	header(out, "X-Tsunagu-Cache", state);
+	/* If-Modified-Since counts only without If-None-Match. */
+	if (inm != NULL ? none_match(inm, tag) : ims != NULL &&
+	    date_parse_rfc822(ims, &since) == 0 &&
+	    fr->fr_last_modified <= since) {
+		evhttp_send_reply(req, 304, NULL, NULL);
+		return;
+	}
+	header(out, "Content-Type", fr->fr_content_type);
+	if (gz)
+		header(out, "Content-Encoding", "gzip");
+	if ((body = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, 500, NULL);
+		return;
+	}
+	if (hr->hr_method == EVHTTP_REQ_HEAD) {
+		snprintf(length, sizeof(length), "%zu",
+		    gz ? fr->fr_gzlen : fr->fr_len);
+		header(out, "Content-Length", length);
+	} else {
+		feed_rep_ref(fr);
+		if (evbuffer_add_reference(body, gz ? fr->fr_gz : fr->fr_body,
+		    gz ? fr->fr_gzlen : fr->fr_len, release, fr) == -1) {
+			feed_rep_unref(fr);
+			evbuffer_free(body);
+			evhttp_send_error(req, 500, NULL);
+			return;
+		}
+	}
+	evhttp_send_reply(req, 200, NULL, body);
+	evbuffer_free(body);
+}

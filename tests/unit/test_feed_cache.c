@@ -1,0 +1,162 @@
+/*
+ * test_feed_cache.c — the representation cache: lookup by key,
+ * replacement, LRU eviction within the byte bound, references that outlive
+ * eviction, validators and the gzip copy made once.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "feed_cache.h"
+
+static struct feed_rep *
+rep(const char *key, size_t body_len)
+{
+	struct feed_rep *fr = feed_rep_new();
+	char *body = malloc(body_len + 1);
+
+	memset(body, 'x', body_len);
+	body[body_len] = '\0';
+	fr->fr_key = strdup(key);
+	/* Never worth compressing here: keeps sizes exact. */
+	assert_int_equal(feed_rep_seal(fr, body, body_len, SIZE_MAX), 0);
+	return fr;
+}
+
+static void
+test_get_put_replace(void **state)
+{
+	struct feed_cache *fc = feed_cache_new(1 << 20);
+	struct feed_rep *a = rep("a", 100), *a2 = rep("a", 200), *b;
+
+	assert_null(feed_cache_get(fc, "a"));
+	feed_cache_put(fc, a);
+	assert_ptr_equal(feed_cache_get(fc, "a"), a);
+	assert_int_equal(a->fr_refs, 2);
+	feed_cache_put(fc, a2);		/* same key: replaces */
+	assert_ptr_equal(feed_cache_get(fc, "a"), a2);
+	assert_int_equal(a->fr_refs, 1);
+	assert_int_equal(feed_cache_stats(fc)->fcs_entries, 1);
+	b = rep("b", 10);
+	feed_cache_put(fc, b);
+	feed_cache_remove(fc, b);
+	assert_null(feed_cache_get(fc, "b"));
+	assert_int_equal(b->fr_refs, 1);
+	feed_rep_unref(a);
+	feed_rep_unref(a2);
+	feed_rep_unref(b);
+	feed_cache_free(fc);
+}
+
+static void
+test_lru_eviction_and_references(void **state)
+{
+	/* Room for about three 1000-byte representations. */
+	struct feed_cache *fc = feed_cache_new(3 * (1000 + 400));
+	struct feed_rep *r[4];
+	char key[8];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		r[i] = rep(key, 1000);
+		feed_cache_put(fc, r[i]);
+	}
+	/* k0 used: k1 is now the least recently used. */
+	assert_non_null(feed_cache_get(fc, "k0"));
+	r[3] = rep("k3", 1000);
+	feed_cache_put(fc, r[3]);
+	assert_null(feed_cache_get(fc, "k1"));
+	assert_non_null(feed_cache_get(fc, "k0"));
+	assert_non_null(feed_cache_get(fc, "k2"));
+	assert_non_null(feed_cache_get(fc, "k3"));
+	assert_int_equal(feed_cache_stats(fc)->fcs_evictions, 1);
+	/* An evicted representation lives on while referenced. */
+	assert_int_equal(r[1]->fr_refs, 1);
+	assert_int_equal(r[1]->fr_body[999], 'x');
+	/* Too large for the cache: not kept, still usable. */
+	feed_rep_unref(r[0]);
+	r[0] = rep("big", 10000);
+	feed_cache_put(fc, r[0]);
+	assert_null(feed_cache_get(fc, "big"));
+	assert_int_equal(r[0]->fr_refs, 1);
+	/* A smaller bound evicts now; 0 keeps nothing. */
+	feed_cache_set_max(fc, 0);
+	assert_int_equal(feed_cache_stats(fc)->fcs_entries, 0);
+	assert_int_equal(feed_cache_stats(fc)->fcs_bytes, 0);
+	for (i = 0; i < 4; i++)
+		feed_rep_unref(r[i]);
+	feed_cache_free(fc);
+}
+
+static void
+test_seal_validators_and_gzip(void **state)
+{
+	struct feed_rep *fr = feed_rep_new(), *same = feed_rep_new();
+	const char *text = "<feed>福祉ボランティア募集 福祉ボランティア募集 "
+	    "福祉ボランティア募集 福祉ボランティア募集</feed>";
+	unsigned char plain[4096];
+	uLongf plainlen = sizeof(plain);
+	z_stream zs;
+
+	assert_int_equal(feed_rep_seal(fr, strdup(text), strlen(text), 16),
+	    0);
+	assert_int_equal(feed_rep_seal(same, strdup(text), strlen(text),
+	    1 << 20), 0);
+	/* Strong tags from the bytes; the gzip copy has its own. */
+	assert_int_equal(strlen(fr->fr_etag), 34);
+	assert_string_equal(fr->fr_etag, same->fr_etag);
+	assert_string_not_equal(fr->fr_etag, fr->fr_etag_gz);
+	assert_non_null(fr->fr_gz);
+	assert_null(same->fr_gz);		/* below its gzip_min */
+	assert_true(fr->fr_gzlen < fr->fr_len);
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(inflateInit2(&zs, 15 + 16), Z_OK);
+	zs.next_in = (unsigned char *)fr->fr_gz;
+	zs.avail_in = (uInt)fr->fr_gzlen;
+	zs.next_out = plain;
+	zs.avail_out = (uInt)plainlen;
+	assert_int_equal(inflate(&zs, Z_FINISH), Z_STREAM_END);
+	assert_int_equal(zs.total_out, strlen(text));
+	assert_memory_equal(plain, text, strlen(text));
+	inflateEnd(&zs);
+	feed_rep_unref(fr);
+	feed_rep_unref(same);
+}
+
+static void
+test_ids(void **state)
+{
+	struct feed_rep *fr = feed_rep_new();
+	char **ids = calloc(3, sizeof(char *));
+
+	ids[0] = strdup("pc");
+	ids[1] = strdup("pa");
+	ids[2] = strdup("pb");
+	feed_rep_set_ids(fr, ids, 3);
+	assert_true(feed_rep_has_id(fr, "pa"));
+	assert_true(feed_rep_has_id(fr, "pc"));
+	assert_false(feed_rep_has_id(fr, "pd"));
+	assert_false(feed_rep_has_id(fr, ""));
+	feed_rep_unref(fr);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_get_put_replace),
+		cmocka_unit_test(test_lru_eviction_and_references),
+		cmocka_unit_test(test_seal_validators_and_gzip),
+		cmocka_unit_test(test_ids),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,176 @@
+/*
+ * test_feed_filter.c — filters as users write them: values checked and
+ * normalized, lists merged, errors worded, and one canonical query string
+ * for every spelling of the same filter.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "feed_filter.h"
+
+/* The canonical string of a filter line ("ERR: reason" on error). */
+static const char *
+canon(const char *line)
+{
+	static char out[1024];
+	struct posting_filter f;
+	struct buf b;
+	char err[256];
+
+	memset(&f, 0, sizeof(f));
+	if (feed_filter_parse_line(&f, line, err, sizeof(err)) == -1) {
+		snprintf(out, sizeof(out), "ERR: %s", err);
+		feed_filter_clear(&f);
+		return out;
+	}
+	buf_init(&b, 1 << 16);
+	assert_int_equal(feed_filter_canonical(&f, &b), 0);
+	snprintf(out, sizeof(out), "%s", b.len ? b.data : "");
+	buf_free(&b);
+	feed_filter_clear(&f);
+	return out;
+}
+
+static void
+test_canonical_order_and_values(void **state)
+{
+	assert_string_equal(canon(""), "");
+	/* Keys in a fixed order, values sorted and each once. */
+	assert_string_equal(canon("area=232106 kind=shakyo,city,city"),
+	    "kind=city,shakyo&area=232106");
+	assert_string_equal(canon("kind=shakyo kind=city"),
+	    "kind=city,shakyo");
+	assert_string_equal(canon("to=2026-03-31 from=2026-03-01 "
+	    "category=welfare status=open source=kariya-city"),
+	    "status=open&source=kariya-city&category=welfare&"
+	    "from=2026-03-01T00%3A00%3A00%2B09%3A00&"
+	    "to=2026-03-31T23%3A59%3A59%2B09%3A00");
+	/* RFC 3339 in another zone is the same instant in +09:00. */
+	assert_string_equal(canon("from=2026-03-01T01:00:00Z"),
+	    "from=2026-03-01T10%3A00%3A00%2B09%3A00");
+	/* Percent-decoded in a filter line, encoded again. */
+	assert_string_equal(canon("category=%E7%A6%8F%E7%A5%89"),
+	    "category=%E7%A6%8F%E7%A5%89");
+}
+
+static void
+test_area_codes(void **state)
+{
+	assert_string_equal(canon("area=23"), "area=23");
+	assert_string_equal(canon("area=1"), "area=01");
+	/* Five digits get their check digit; six are checked. */
+	assert_string_equal(canon("area=23210"), "area=232106");
+	assert_string_equal(canon("area=232106,23"), "area=23,232106");
+	assert_string_equal(canon("area=232107"),
+	    "ERR: area: '232107' is not a 2-digit prefecture or a 5- or "
+	    "6-digit municipality code");
+	assert_string_equal(canon("area=tokyo"),
+	    "ERR: area: 'tokyo' is not a 2-digit prefecture or a 5- or "
+	    "6-digit municipality code");
+}
+
+static void
+test_q(void **state)
+{
+	/* Normalized as titles are, then lowercased; a phrase. */
+	assert_string_equal(canon("q=%EF%BC%A6%EF%BD%8F%EF%BD%8F%EF%BD%84"),
+	    "q=food");			/* Ｆｏｏｄ */
+	assert_string_equal(canon("q=%20%20Food%20%20Drive%20"),
+	    "q=food%20drive");
+	assert_string_equal(canon("q=%E7%A6%8F"), "q=%E7%A6%8F");	/* 福 */
+	assert_string_equal(canon("q=a,b"), "q=a%2Cb");	/* not a list */
+	assert_string_equal(canon("q=a q=b"),
+	    "ERR: q: given twice (it is one phrase)");
+	assert_string_equal(canon("q=%20"),
+	    "ERR: q: a phrase of 1 to 200 characters");
+}
+
+static void
+test_errors(void **state)
+{
+	char line[2048];
+	size_t n;
+	int i;
+
+	assert_string_equal(canon("colour=red"),
+	    "ERR: unknown filter key 'colour'");
+	assert_string_equal(canon("kind"), "ERR: 'kind' is not KEY=VALUE");
+	assert_string_equal(canon("kind=town"),
+	    "ERR: kind: 'town' is not one of city, shakyo, corporate, civic, "
+	    "federation");
+	assert_string_equal(canon("status=deleted"),
+	    "ERR: status: 'deleted' is not one of open, closed, cancelled, "
+	    "withdrawn");
+	assert_string_equal(canon("kind="), "ERR: kind: an empty value");
+	assert_string_equal(canon("kind=city,"), "ERR: kind: an empty value");
+	assert_string_equal(canon("kind=,city"), "ERR: kind: an empty value");
+	assert_string_equal(canon("source=a,,b"),
+	    "ERR: source: an empty value");
+	assert_string_equal(canon("from=2026-13-01"),
+	    "ERR: from: '2026-13-01' is not YYYY-MM-DD or RFC 3339");
+	assert_string_equal(canon("to=yesterday"),
+	    "ERR: to: 'yesterday' is not YYYY-MM-DD or RFC 3339");
+	assert_string_equal(canon("from=2026-03-02 to=2026-03-01"),
+	    "ERR: from is after to");
+	/* The same day is a range of one day. */
+	assert_string_equal(canon("from=2026-03-01 to=2026-03-01"),
+	    "from=2026-03-01T00%3A00%3A00%2B09%3A00&"
+	    "to=2026-03-01T23%3A59%3A59%2B09%3A00");
+	assert_string_equal(canon("from=2026-03-01 from=2026-03-02"),
+	    "ERR: from: given twice");
+	assert_string_equal(canon("category=%E7%A"),
+	    "ERR: category: a malformed %-escape");
+	assert_string_equal(canon("category=%E7%A6"),
+	    "ERR: category: a value that is not UTF-8");
+	assert_string_equal(canon("category=a%00b"),
+	    "ERR: category: a malformed %-escape");
+	/* At most 100 values a key. */
+	n = (size_t)snprintf(line, sizeof(line), "source=");
+	for (i = 0; i < 101; i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%ss%d",
+		    i ? "," : "", i);
+	assert_string_equal(canon(line), "ERR: source: more than 100 values");
+}
+
+static void
+test_add_and_flags(void **state)
+{
+	struct posting_filter f;
+	char err[256];
+
+	memset(&f, 0, sizeof(f));
+	assert_true(feed_filter_is_empty(&f));
+	assert_true(feed_filter_is_key("q"));
+	assert_false(feed_filter_is_key("limit"));
+	assert_int_equal(feed_filter_add(&f, "kind", "city,civic", err,
+	    sizeof(err)), 0);
+	assert_int_equal(f.pf_kind.fv_n, 2);
+	assert_string_equal(f.pf_kind.fv_values[0], "city");
+	assert_int_equal(feed_filter_add(&f, "to", "2026-03-01", err,
+	    sizeof(err)), 0);
+	assert_int_equal(f.pf_to, 1772377199);	/* 03-01T23:59:59+09:00 */
+	assert_false(feed_filter_is_empty(&f));
+	feed_filter_clear(&f);
+	assert_true(feed_filter_is_empty(&f));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canonical_order_and_values),
+		cmocka_unit_test(test_area_codes),
+		cmocka_unit_test(test_q),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_add_and_flags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
