@@ -1,12 +1,15 @@
 /* config.c — tsunagu.conf: key tables, value parsers, validation. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -335,6 +338,39 @@ parse_networks(const struct config_key *k, const char *v, void *field,
 	return 0;
 }
 
+/* "127.0.0.1, ::1": addresses, kept in the form peers are reported in. */
+static int
+parse_proxies(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	struct config *cf = field;
+	unsigned char raw[sizeof(struct in6_addr)];
+	char *copy = xstrdup(v), *tok, *save = NULL, text[INET6_ADDRSTRLEN];
+	char **list = NULL;
+	size_t n = 0;
+	int af;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		af = strchr(tok, ':') ? AF_INET6 : AF_INET;
+		if (inet_pton(af, tok, raw) != 1 ||
+		    inet_ntop(af, raw, text, sizeof(text)) == NULL) {
+			snprintf(err, errlen, "%s: '%s' is not an IP address",
+			    k->ck_name, tok);
+			list_free(list, n);
+			free(copy);
+			return -1;
+		}
+		list = xreallocarray(list, n + 1, sizeof(*list));
+		list[n++] = xstrdup(text);
+	}
+	free(copy);
+	list_free(cf->cf_trusted_proxies, cf->cf_ntrusted_proxies);
+	cf->cf_trusted_proxies = list;
+	cf->cf_ntrusted_proxies = n;
+	return 0;
+}
+
 static int
 parse_area(const struct config_key *k, const char *v, void *field,
     const char *confdir, char *err, size_t errlen)
@@ -453,6 +489,7 @@ static const struct config_key daemon_keys[] = {
 	DKEY("region", parse_area, cf_region, 0, 0, NULL),
 	{ "municipalities", parse_municipalities, 0, 0, 0, NULL },
 	{ "allow_networks", parse_networks, 0, 0, 0, NULL },
+	{ "trusted_proxies", parse_proxies, 0, 0, 0, NULL },
 	DKEY("admin_token_file", parse_path, cf_admin_token_file, 0, 0, NULL),
 	DKEY("user_agent", parse_string, cf_user_agent, 0, 0, NULL),
 	DKEY("max_body", parse_size, cf_max_body, 1024, 1024LL << 20, NULL),
@@ -741,6 +778,7 @@ config_free(struct config *cf)
 	free(cf->cf_municipalities);
 	area_table_free(cf->cf_areas);
 	list_free(cf->cf_allow_networks, cf->cf_nallow_networks);
+	list_free(cf->cf_trusted_proxies, cf->cf_ntrusted_proxies);
 	free(cf->cf_admin_token_file);
 	free(cf->cf_user_agent);
 	free(cf);

@@ -70,6 +70,8 @@ struct config {
 	size_t			 cf_feed_cache_size;	/* bytes, 0: no cache */
 	int64_t			 cf_api_rate;		/* API requests/s */
 	int64_t			 cf_api_burst;		/* per token and IP */
+	char			**cf_trusted_proxies;	/* numeric addresses */
+	size_t			 cf_ntrusted_proxies;
 	struct source_conf_list	 cf_sources;
 	struct subscriber_conf_list cf_subscribers;
 };

@@ -1,11 +1,13 @@
 /* area_table.c — the municipality table and address → code lookup. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "area.h"
 #include "area_table.h"
+#include "buf.h"
 #include "normalize.h"
 #include "xmalloc.h"
 
@@ -61,9 +63,9 @@ static int
 csv_next(const char *d, size_t len, size_t *pos, int *line,
     struct csv_row *r, char *err, size_t errlen)
 {
-	size_t i = *pos, start;
-	char *f;
-	size_t o;
+	size_t i = *pos, run;
+	struct buf f;
+	int start;
 
 	csv_row_clear(r);
 	if (i >= len)
@@ -75,13 +77,13 @@ csv_next(const char *d, size_t len, size_t *pos, int *line,
 			    AREA_TABLE_MAX_FIELDS);
 			return -1;
 		}
-		f = xmalloc(len - i + 1);
-		o = 0;
+		buf_init(&f, SIZE_MAX);
+		buf_append(&f, "", 0);
 		if (i < len && d[i] == '"') {
 			start = *line;
 			for (i++;; i++) {
 				if (i >= len) {
-					free(f);
+					buf_free(&f);
 					*line = start;
 					snprintf(err, errlen, "unterminated "
 					    "quoted field");
@@ -89,7 +91,7 @@ csv_next(const char *d, size_t len, size_t *pos, int *line,
 				}
 				if (d[i] == '"') {
 					if (i + 1 < len && d[i + 1] == '"') {
-						f[o++] = '"';
+						buf_append(&f, "\"", 1);
 						i++;
 						continue;
 					}
@@ -98,13 +100,15 @@ csv_next(const char *d, size_t len, size_t *pos, int *line,
 				}
 				if (d[i] == '\n')
 					(*line)++;
-				f[o++] = d[i];
+				buf_append(&f, d + i, 1);
 			}
 		}
-		while (i < len && d[i] != ',' && d[i] != '\n' && d[i] != '\r')
-			f[o++] = d[i++];
-		f[o] = '\0';
-		r->cr_fields[r->cr_n++] = f;
+		for (run = 0; i + run < len && d[i + run] != ',' &&
+		    d[i + run] != '\n' && d[i + run] != '\r'; run++)
+			;
+		buf_append(&f, d + i, run);
+		i += run;
+		r->cr_fields[r->cr_n++] = buf_release(&f, NULL);
 		if (i < len && d[i] == ',') {
 			i++;
 			continue;

@@ -29,6 +29,7 @@ struct atom_entry {
 	size_t	  ae_ncategories;
 	int	  ae_ext_categories;	/* t:category seen: they win */
 	int64_t	  ae_created;		/* Atom 0.3 */
+	const char *ae_doc_base;	/* the document's URL (opts) */
 };
 
 /* An Atom element: 1.0, or 0.3. */
@@ -162,10 +163,14 @@ atom_plain(struct xml_reader *xr, char **out)
 	} else if (t == ATOM_HTML) {
 		if ((rc = xml_html(xr, &raw)) == 0)
 			*out = html_to_plain(raw);
+	} else if (t == ATOM_XHTML) {
+		/* What a reader sees: no script or style text. */
+		if ((rc = xml_inner_xhtml(xr, &raw)) == 0)
+			*out = html_to_plain(raw);
 	} else if (t == ATOM_OTHER) {
 		if ((rc = xml_text(xr, &raw)) == 0)
 			free(raw);
-	} else	/* text, and xhtml whose text is its elements' text */
+	} else
 		rc = atom_trimmed(xr, out);
 	if (rc == 0 && *out == NULL)
 		*out = xstrdup("");
@@ -180,15 +185,16 @@ atom_plain(struct xml_reader *xr, char **out)
  * that it is encoded, and the default mode, "xml", puts markup inline.
  */
 static int
-atom_content(struct xml_reader *xr, struct posting *p)
+atom_content(struct xml_reader *xr, struct posting *p, const char *doc_base)
 {
-	char *type, *src, *mode, *raw = NULL, *html = NULL;
+	char *type, *src, *mode, *raw = NULL, *html = NULL, *base;
 	enum atom_type t;
 	int rc = 0, escaped;
 
 	type = xml_attr(xr, "type");
 	src = xml_attr(xr, "src");
 	mode = xml_attr(xr, "mode");
+	base = xml_base(xr);
 	t = atom_type(type);
 	escaped = mode != NULL && strcmp(mode, "escaped") == 0;
 	if (src != NULL || t == ATOM_OTHER)
@@ -205,11 +211,23 @@ atom_content(struct xml_reader *xr, struct posting *p)
 		rc = escaped ? xml_text(xr, &html) : xml_html(xr, &html);
 	else if (t == ATOM_XHTML)
 		rc = xml_inner_xhtml(xr, &html);
-	if (html != NULL && p->pst_content_html == NULL)
+	if (html != NULL && p->pst_content_html == NULL) {
 		p->pst_content_html = html;
-	else
-		free(html);
+		html = NULL;
+		/*
+		 * Relative links resolve against the xml:base in scope here,
+		 * which only the parser knows: the sanitizer resolves them
+		 * now (it runs again at normalization, to the same result).
+		 */
+		if (base != NULL && (doc_base == NULL ||
+		    strcmp(base, doc_base) != 0)) {
+			html = p->pst_content_html;
+			p->pst_content_html = sanitize_html(html, base);
+		}
+	}
+	free(html);
 done:
+	free(base);
 	free(raw);
 	free(mode);
 	free(src);
@@ -410,7 +428,7 @@ atom_entry_fields(struct xml_reader *xr, struct posting *p,
 				p->pst_link = atom_href(xr);
 			free(rel);
 		} else if (atom_is(xr, "content")) {
-			if (atom_content(xr, p) == -1)
+			if (atom_content(xr, p, ae->ae_doc_base) == -1)
 				return -1;
 		} else if (atom_is(xr, "summary")) {
 			if (atom_plain(xr, &v) == -1)
@@ -455,6 +473,7 @@ atom_entry(struct xml_reader *xr, struct feed *f,
 	if (feed_is_full(f, opts) || xml_is_empty(xr))
 		return 0;
 	memset(&ae, 0, sizeof(ae));
+	ae.ae_doc_base = opts->base_url;
 	p = posting_new();
 	if (atom_entry_fields(xr, p, &ae) == -1) {
 		posting_free(p);

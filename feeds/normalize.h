@@ -9,8 +9,13 @@
  *   2. event dates: start/end/deadline from the structured fields are
  *      reformatted (RFC 3339 with the offset, +09:00 unless stated, or
  *      YYYY-MM-DD when all-day); when there is no start, a span is looked
- *      for in the title, then the summary, then the content text.  Future
- *      dates are kept as they are, never clamped;
+ *      for in the title, then the summary, then the content text (a
+ *      date after 締切, 掲載日 and the like is not the event's; after a
+ *      deadline word it is the deadline when none was given).  Start and
+ *      end are both timed or both dates (all_day); an end before the start,
+ *      an end without a start and the CSV sentinel 9999-12-31 are dropped.
+ *      Future dates are kept as they are, never clamped.  Coordinates out
+ *      of range are dropped;
  *   3. title, place, address, organizer, fee and contact name through
  *      normalize_text() (the published title keeps its decorations such as
  *      【募集】; only normalize_compare_key() drops them); phone numbers

@@ -305,7 +305,7 @@ rss_item(struct xml_reader *xr, struct feed *f,
 {
 	struct rss_item ri;
 	struct posting *p;
-	char *base;
+	char *base, *html;
 	int rc = 0;
 
 	if (feed_is_full(f, opts) || xml_is_empty(xr))
@@ -329,6 +329,18 @@ rss_item(struct xml_reader *xr, struct feed *f,
 		goto done;
 	}
 	rss_item_finish(&ri, p, base);
+	/*
+	 * Relative links in the HTML resolve against the item's xml:base or
+	 * the site's link, which only the parser knows: the sanitizer
+	 * resolves them now (it runs again at normalization, to the same
+	 * result).  Against the document's URL, normalization does it.
+	 */
+	if (p->pst_content_html != NULL && base != NULL &&
+	    (opts->base_url == NULL || strcmp(base, opts->base_url) != 0)) {
+		html = p->pst_content_html;
+		p->pst_content_html = sanitize_html(html, base);
+		free(html);
+	}
 	posting_list_push(&f->fd_entries, p);
 done:
 	rss_item_clear(&ri);

@@ -113,15 +113,35 @@ static const char *const block_elems[] = {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-static int
-in_list(const char *name, const char *const *list, size_t n)
+/* The list's own spelling of name, or NULL. */
+static const char *
+list_name(const char *name, const char *const *list, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (strcasecmp(name, list[i]) == 0)
-			return 1;
-	return 0;
+			return list[i];
+	return NULL;
+}
+
+static int
+in_list(const char *name, const char *const *list, size_t n)
+{
+	return list_name(name, list, n) != NULL;
+}
+
+/* A kept element's name as written out: lowercase, from the allowlist. */
+static const char *
+elem_name(const xmlNode *n)
+{
+	const char *name;
+
+	if ((name = list_name((const char *)n->name, keep_elems,
+	    NELEM(keep_elems))) == NULL)
+		name = list_name((const char *)n->name, void_elems,
+		    NELEM(void_elems));
+	return name;
 }
 
 static enum elem_action
@@ -244,7 +264,7 @@ open_tag(struct buf *b, const xmlNode *n, const char *base)
 	char *v;
 
 	buf_puts(b, "<");
-	buf_puts(b, (const char *)n->name);
+	buf_puts(b, elem_name(n));
 	for (a = n->properties; a != NULL; a = a->next) {
 		if (a->ns != NULL ||
 		    (r = attr_rule((const char *)n->name,
@@ -321,7 +341,7 @@ elem_edge(struct walk *w, const xmlNode *n, enum elem_action act, int open)
 	if (open && (act == ELEM_KEEP || act == ELEM_VOID))
 		open_tag(w->w_html, n, w->w_base);
 	else if (!open && act == ELEM_KEEP)
-		buf_printf(w->w_html, "</%s>", (const char *)n->name);
+		buf_printf(w->w_html, "</%s>", elem_name(n));
 }
 
 /* Depth-first without recursion: the tree may be as deep as it likes. */

@@ -199,7 +199,7 @@ ref_classify(const char *p, size_t left, size_t *reflen, unsigned long *cp)
 		if ((*cp = charset_c1_to_cp1252(v)) != v)
 			return REF_NUMERIC;
 		if (is_xml_char(v))
-			return REF_KEEP;
+			return p[2] == 'X' ? REF_NUMERIC : REF_KEEP;	/* &#X41; */
 		*cp = 0xfffd;
 		return REF_NUMERIC;
 	}

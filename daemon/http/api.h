@@ -21,7 +21,9 @@ struct posting;
 struct posting_admin;
 struct source_health;
 
-#define API_MAX_BODY	(64 * 1024)	/* bytes of a request's JSON */
+/* Bytes of a request's JSON: a posting's 32 KiB of content written with
+ * \u escapes, and more. */
+#define API_MAX_BODY	(256 * 1024)
 #define API_NAME_MAX	64		/* source and subscriber names */
 
 /* NULL-terminated; every route of the admin API. */

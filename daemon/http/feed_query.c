@@ -211,13 +211,13 @@ feed_request_parse(struct http_request *hr, const char *path_no_ext,
 		fq->fq_private = sf->sf_private;
 	}
 	if (read_params(hr, sf != NULL, fq) == -1)
-		return -1;
+		goto fail;
 	if (sf != NULL && sf->sf_filter != NULL &&
 	    feed_filter_parse_line(&fq->fq_filter, sf->sf_filter, err,
 	    sizeof(err)) == -1) {
 		/* config.c checks filters: only a bug gets here. */
 		reply_error(hr, 500, "the subscriber's filter does not parse");
-		return -1;
+		goto fail;
 	}
 	xasprintf(&fq->fq_doc_url, "%s%s.%s", d->d_base_url, path_no_ext,
 	    ff->ff_ext);
@@ -226,9 +226,12 @@ feed_request_parse(struct http_request *hr, const char *path_no_ext,
 	    fq->fq_limit_given || fq->fq_after_id != NULL);
 	if (fq->fq_self == NULL || make_key(d, fq) == -1) {
 		reply_error(hr, 414, "the feed's URL is too long");
-		return -1;
+		goto fail;
 	}
 	return 0;
+ fail:
+	feed_request_clear(fq);
+	return -1;
 }
 
 void

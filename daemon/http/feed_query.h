@@ -53,7 +53,7 @@ struct feed_request {
  * Reads hr's query (sf NULL: /feeds/all, whose filters are in the query;
  * else the subscriber's feed, whose filter is the subscriber's).  On an
  * error it replies (400, or 500 for a subscriber filter that does not
- * parse) and returns -1.
+ * parse) and returns -1, with nothing left to clear.
  */
 int	 feed_request_parse(struct http_request *, const char *path_no_ext,
 	    const struct feed_format *, const struct subscriber_feed *sf,

@@ -103,6 +103,43 @@ request_clear_args(struct http_request *hr)
 		free(hr->hr_args[--hr->hr_nargs]);
 }
 
+/*
+ * Who the client is, for its rate limit: the peer, or, when the peer is
+ * one of trusted_proxies, the address that proxy appended last to
+ * X-Forwarded-For (the ones before it could be made up by the client).
+ */
+static const char *
+client_address(struct http_request *hr, char *buf, size_t len)
+{
+	const struct config *cf = hr->hr_daemon->d_conf;
+	const char *xff, *last;
+	unsigned char raw[sizeof(struct in6_addr)];
+	size_t i, n;
+	int af;
+
+	if (hr->hr_client == NULL)
+		return "-";
+	for (i = 0; cf != NULL && i < cf->cf_ntrusted_proxies; i++)
+		if (strcmp(cf->cf_trusted_proxies[i], hr->hr_client) == 0)
+			break;
+	if (cf == NULL || i == cf->cf_ntrusted_proxies)
+		return hr->hr_client;
+	xff = evhttp_find_header(evhttp_request_get_input_headers(
+	    hr->hr_req), "X-Forwarded-For");
+	if (xff == NULL)
+		return hr->hr_client;
+	last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	last += strspn(last, " \t");
+	n = strcspn(last, " \t");
+	if (n == 0 || n >= len)
+		return hr->hr_client;
+	memcpy(buf, last, n);
+	buf[n] = '\0';
+	af = strchr(buf, ':') ? AF_INET6 : AF_INET;
+	return inet_pton(af, buf, raw) == 1 ? buf : hr->hr_client;
+}
+
 /* 429 with Retry-After when key has used up its bucket. */
 static int
 rate_limited(struct http_request *hr, struct ratelimit *rl, const char *key,
@@ -132,6 +169,7 @@ authorize(struct http_server *hs, struct http_request *hr,
 	struct daemon *d = hs->hs_daemon;
 	const struct config *cf = d->d_conf;
 	const char *authz;
+	char client[INET6_ADDRSTRLEN + 1];
 
 	if (cf != NULL) {
 		ratelimit_set(hs->hs_limit_client, (double)cf->cf_api_rate,
@@ -139,8 +177,8 @@ authorize(struct http_server *hs, struct http_request *hr,
 		ratelimit_set(hs->hs_limit_token, (double)cf->cf_api_rate,
 		    (double)cf->cf_api_burst);
 	}
-	if (rate_limited(hr, hs->hs_limit_client, hr->hr_client ?
-	    hr->hr_client : "-", "address") == -1)
+	if (rate_limited(hr, hs->hs_limit_client, client_address(hr, client,
+	    sizeof(client)), "address") == -1)
 		return -1;
 	authz = evhttp_find_header(evhttp_request_get_input_headers(
 	    hr->hr_req), "Authorization");

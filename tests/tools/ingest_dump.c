@@ -4,11 +4,12 @@
  * prints what came out, one JSON object per line, for the feedparser
  * corpus test and for people looking at a source by hand.
  *
- *   ingest_dump [-t CONTENT-TYPE] [-e ENCODING] FILE...
- *   ingest_dump -                 read "FILE<TAB>CONTENT-TYPE" lines
+ *   ingest_dump [-t CONTENT-TYPE] [-e ENCODING] [-b URL] FILE...
+ *   ingest_dump -        read "FILE<TAB>CONTENT-TYPE<TAB>URL" lines
  *
  * The Content-Type stands for the HTTP header (its charset= is used);
- * ENCODING is a source's `encoding` override.  Each line holds: file, ok,
+ * ENCODING is a source's `encoding` override; URL is the one the document
+ * was fetched from (relative links resolve against it).  Each line holds: file, ok,
  * error, format, charset, replaced, issues, feed {title, link, self, hub,
  * next}, entries [{title, link, guid, summary, content_html, published,
  * modified (unix seconds or null), categories, organizer}] as parsed, and
@@ -89,8 +90,9 @@ dump_entry(struct dump *d, const struct posting *p, size_t i)
 
 /* The entries as the poller stores and publishes them. */
 static json_t *
-dump_published(struct dump *d, const struct feed *f)
+dump_published(struct dump *d, const struct feed *f, const char *base)
 {
+	const struct normalize_ctx ctx = { .nc_base_url = base };
 	json_t *entries = json_array(), *e;
 	struct posting *p;
 	char where[48];
@@ -98,7 +100,7 @@ dump_published(struct dump *d, const struct feed *f)
 
 	for (i = 0; i < f->fd_entries.pl_len; i++) {
 		p = posting_clone(f->fd_entries.pl_items[i]);
-		normalize_posting(p, NULL);
+		normalize_posting(p, &ctx);
 		e = json_object();
 		snprintf(where, sizeof(where), "published[%zu].", i);
 		put_str(d, e, "title", p->pst_title, where);
@@ -133,9 +135,13 @@ read_file(const char *path, size_t *lenp)
 }
 
 static int
-dump_file(const char *path, const char *content_type, const char *encoding)
+dump_file(const char *path, const char *content_type, const char *encoding,
+    const char *base)
 {
-	struct feed_parse_opts opts = { .encoding = encoding };
+	struct feed_parse_opts opts = {
+		.encoding = encoding,
+		.base_url = base,
+	};
 	struct dump d = { .d_bad = json_array() };
 	struct feed *f = NULL;
 	json_t *line, *obj, *entries, *issues;
@@ -179,7 +185,7 @@ dump_file(const char *path, const char *content_type, const char *encoding)
 		json_array_append_new(entries,
 		    dump_entry(&d, f->fd_entries.pl_items[i], i));
 	json_object_set_new(line, "entries", entries);
-	json_object_set_new(line, "published", dump_published(&d, f));
+	json_object_set_new(line, "published", dump_published(&d, f, base));
 out:
 	json_object_set_new(line, "invalid_utf8", d.d_bad);
 	text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -193,11 +199,11 @@ out:
 	return 0;
 }
 
-/* "FILE<TAB>CONTENT-TYPE" lines on stdin (the type may be empty). */
+/* "FILE<TAB>CONTENT-TYPE<TAB>URL" lines on stdin (either may be empty). */
 static int
 dump_stdin(const char *encoding)
 {
-	char *line = NULL, *tab;
+	char *line = NULL, *type, *url;
 	size_t cap = 0;
 	ssize_t n;
 	int rc = 0;
@@ -207,9 +213,14 @@ dump_stdin(const char *encoding)
 			line[--n] = '\0';
 		if (n == 0)
 			continue;
-		if ((tab = strchr(line, '\t')) != NULL)
-			*tab++ = '\0';
-		if (dump_file(line, tab && *tab ? tab : NULL, encoding) == -1)
+		type = url = NULL;
+		if ((type = strchr(line, '\t')) != NULL) {
+			*type++ = '\0';
+			if ((url = strchr(type, '\t')) != NULL)
+				*url++ = '\0';
+		}
+		if (dump_file(line, type && *type ? type : NULL, encoding,
+		    url && *url ? url : NULL) == -1)
 			rc = 1;
 	}
 	free(line);
@@ -220,14 +231,14 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: ingest_dump [-t content-type] "
-	    "[-e encoding] file... | -\n");
+	    "[-e encoding] [-b url] file... | -\n");
 	exit(2);
 }
 
 int
 main(int argc, char **argv)
 {
-	const char *content_type = NULL, *encoding = NULL;
+	const char *content_type = NULL, *encoding = NULL, *base = NULL;
 	int i, rc = 0;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] != '\0';
@@ -236,6 +247,8 @@ main(int argc, char **argv)
 			content_type = argv[++i];
 		else if (strcmp(argv[i], "-e") == 0 && i + 1 < argc)
 			encoding = argv[++i];
+		else if (strcmp(argv[i], "-b") == 0 && i + 1 < argc)
+			base = argv[++i];
 		else
 			usage();
 	}
@@ -244,7 +257,7 @@ main(int argc, char **argv)
 	for (; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0)
 			rc |= dump_stdin(encoding);
-		else if (dump_file(argv[i], content_type, encoding) == -1)
+		else if (dump_file(argv[i], content_type, encoding, base) == -1)
 			rc = 1;
 	}
 	return rc;
