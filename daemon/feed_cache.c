@@ -2,7 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <event2/buffer.h>
 #include <openssl/sha.h>
 #include <zlib.h>
 
@@ -16,6 +19,7 @@ struct feed_cache {
 	struct feed_rep		*fc_lru_head;	/* most recently used */
 	struct feed_rep		*fc_lru_tail;
 	size_t			 fc_max;
+	size_t			 fc_files;	/* segments of cached reps */
 	struct feed_cache_stats	 fc_stats;
 };
 
@@ -62,6 +66,10 @@ feed_rep_unref(struct feed_rep *fr)
 
 	if (fr == NULL || --fr->fr_refs > 0)
 		return;
+	/* Replies still sending hold the segments' own references. */
+	for (i = 0; i < 2; i++)
+		if (fr->fr_seg[i] != NULL)
+			evbuffer_file_segment_free(fr->fr_seg[i]);
 	free(fr->fr_key);
 	free(fr->fr_body);
 	free(fr->fr_gz);
@@ -205,6 +213,7 @@ feed_cache_remove(struct feed_cache *fc, struct feed_rep *fr)
 	fr->fr_hnext = NULL;
 	lru_unlink(fc, fr);
 	fr->fr_cached = 0;
+	fc->fc_files -= (fr->fr_seg[0] != NULL) + (fr->fr_seg[1] != NULL);
 	fc->fc_stats.fcs_entries--;
 	fc->fc_stats.fcs_bytes -= cost(fr);
 	feed_rep_unref(fr);
@@ -280,4 +289,49 @@ struct feed_cache_stats *
 feed_cache_stats(struct feed_cache *fc)
 {
 	return &fc->fc_stats;
+}
+
+/* A memfd holding len bytes of data; -1 on failure. */
+static int
+memfd_of(const char *data, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = memfd_create("tsunagu-feed", MFD_CLOEXEC)) == -1)
+		return -1;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) <= 0) {
+			close(fd);
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return fd;
+}
+
+struct evbuffer_file_segment *
+feed_cache_segment(struct feed_cache *fc, struct feed_rep *fr, int gz)
+{
+	const char *data = gz ? fr->fr_gz : fr->fr_body;
+	size_t len = gz ? fr->fr_gzlen : fr->fr_len;
+	int fd;
+
+	gz = gz != 0;
+	if (fr->fr_seg[gz] != NULL)
+		return fr->fr_seg[gz];
+	if (!fr->fr_cached || data == NULL || len < FEED_FILE_MIN ||
+	    fc->fc_files >= FEED_CACHE_MAX_FILES)
+		return NULL;
+	if ((fd = memfd_of(data, len)) == -1)
+		return NULL;
+	fr->fr_seg[gz] = evbuffer_file_segment_new(fd, 0, (ev_off_t)len,
+	    EVBUF_FS_CLOSE_ON_FREE);
+	if (fr->fr_seg[gz] == NULL) {
+		close(fd);
+		return NULL;
+	}
+	fc->fc_files++;
+	return fr->fr_seg[gz];
 }

@@ -22,6 +22,12 @@
 #include <stdint.h>
 
 #define FEED_ETAG_SIZE	48
+/* Bodies from this size up go out by sendfile() from a memfd copy. */
+#define FEED_FILE_MIN		(32 * 1024)
+/* At most this many such files are open for the cache. */
+#define FEED_CACHE_MAX_FILES	256
+
+struct evbuffer_file_segment;
 
 struct feed_rep {
 	int		  fr_refs;
@@ -34,6 +40,7 @@ struct feed_rep {
 	char		  fr_etag[FEED_ETAG_SIZE];	/* with quotes */
 	char		  fr_etag_gz[FEED_ETAG_SIZE];
 	int64_t		  fr_last_modified;	/* unix seconds */
+	char		  fr_last_modified_http[32];	/* as the header says */
 	char		 *fr_link;		/* the Link header */
 	int		  fr_private;		/* a subscriber's token feed */
 
@@ -46,6 +53,9 @@ struct feed_rep {
 	int64_t		  fr_generation;	/* store state when known good */
 	int64_t		  fr_seq;
 	int64_t		  fr_expires;		/* a tombstone on it expires */
+
+	/* The body and its gzip copy as files, made at the first reply. */
+	struct evbuffer_file_segment *fr_seg[2];
 
 	/* The cache's. */
 	struct feed_rep	 *fr_hnext;
@@ -78,6 +88,14 @@ void			 feed_cache_put(struct feed_cache *, struct feed_rep *);
 void			 feed_cache_remove(struct feed_cache *,
 			    struct feed_rep *);
 struct feed_cache_stats	*feed_cache_stats(struct feed_cache *);
+/*
+ * The body (gz 0) or its gzip copy (gz 1) as a file segment that a
+ * socket can sendfile() from, made on first use for a cached
+ * representation of at least FEED_FILE_MIN bytes while fewer than
+ * FEED_CACHE_MAX_FILES exist; NULL: send it from memory.  Borrowed.
+ */
+struct evbuffer_file_segment *feed_cache_segment(struct feed_cache *,
+			    struct feed_rep *, int gz);
 
 /* refs = 1, everything else empty. */
 struct feed_rep		*feed_rep_new(void);

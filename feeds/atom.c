@@ -55,7 +55,7 @@ enum atom_type {
 static enum atom_type
 atom_type(const char *type)
 {
-	if (type == NULL || strcmp(type, "text") == 0 ||
+	if (type == NULL || *type == '\0' || strcmp(type, "text") == 0 ||
 	    strcmp(type, "text/plain") == 0)
 		return ATOM_TEXT;
 	if (strcmp(type, "html") == 0 || strcmp(type, "text/html") == 0)

@@ -18,12 +18,10 @@
 #include <strings.h>
 
 #include "charset.h"
+#include "charset_private.h"
 #include "text.h"
 #include "xmalloc.h"
 
-#define LABEL_MAX	40	/* longest label we bother to look up */
-#define PROLOG_SCAN	1024	/* bytes searched for <?xml encoding= */
-#define META_SCAN	4096	/* bytes searched for <meta charset= */
 /*
  * Bytes handed to one iconv() call.  Sanitizers check the whole input
  * range at every call, and a call ends at every invalid byte: unbounded
@@ -32,299 +30,6 @@
 #define CONVERT_CHUNK	128
 
 static const char replacement[] = "\xef\xbf\xbd";	/* U+FFFD */
-
-struct charset {
-	const char	*cs_name;	/* reported (fd_charset) */
-	const char	*cs_iconv;	/* what iconv reads it as */
-	int		 cs_iso2022jp;	/* to EUC-JP first, then cs_iconv */
-	unsigned int	 cs_unit;	/* bytes skipped at an invalid one */
-	int		 cs_ascii;	/* ASCII bytes are ASCII characters */
-	int		 cs_multibyte;	/* a CJK multibyte charset */
-};
-
-enum {
-	CS_UTF_8, CS_UTF_16LE, CS_UTF_16BE, CS_UTF_16, CS_UTF_32LE,
-	CS_UTF_32BE, CS_UTF_32, CS_CP932, CS_EUC_JP, CS_ISO_2022_JP,
-	CS_US_ASCII, CS_ISO_8859_1, CS_WINDOWS_1252, CS_ISO_8859_2,
-	CS_ISO_8859_15, CS_WINDOWS_1250, CS_WINDOWS_1251, CS_KOI8_R,
-	CS_GB18030, CS_BIG5, CS_EUC_KR,
-};
-
-static const struct charset charsets[] = {
-	[CS_UTF_8] = { "UTF-8", "UTF-8", 0, 1, 1, 0 },
-	[CS_UTF_16LE] = { "UTF-16LE", "UTF-16LE", 0, 2, 0, 0 },
-	[CS_UTF_16BE] = { "UTF-16BE", "UTF-16BE", 0, 2, 0, 0 },
-	[CS_UTF_16] = { "UTF-16", "UTF-16", 0, 2, 0, 0 },
-	[CS_UTF_32LE] = { "UTF-32LE", "UTF-32LE", 0, 4, 0, 0 },
-	[CS_UTF_32BE] = { "UTF-32BE", "UTF-32BE", 0, 4, 0, 0 },
-	[CS_UTF_32] = { "UTF-32", "UTF-32", 0, 4, 0, 0 },
-	[CS_CP932] = { "CP932", "CP932", 0, 1, 1, 1 },
-	[CS_EUC_JP] = { "EUC-JP", "EUC-JP-MS", 0, 1, 1, 1 },
-	[CS_ISO_2022_JP] = { "ISO-2022-JP", "EUC-JP-MS", 1, 1, 1,
-	    1 },
-	/* Browsers read both as windows-1252: so do the documents' authors. */
-	[CS_US_ASCII] = { "US-ASCII", "WINDOWS-1252", 0, 1, 1, 0 },
-	[CS_ISO_8859_1] = { "ISO-8859-1", "WINDOWS-1252", 0, 1, 1, 0 },
-	[CS_WINDOWS_1252] = { "WINDOWS-1252", "WINDOWS-1252", 0, 1, 1,
-	    0 },
-	[CS_ISO_8859_2] = { "ISO-8859-2", "ISO-8859-2", 0, 1, 1, 0 },
-	[CS_ISO_8859_15] = { "ISO-8859-15", "ISO-8859-15", 0, 1, 1,
-	    0 },
-	[CS_WINDOWS_1250] = { "WINDOWS-1250", "WINDOWS-1250", 0, 1, 1,
-	    0 },
-	[CS_WINDOWS_1251] = { "WINDOWS-1251", "WINDOWS-1251", 0, 1, 1,
-	    0 },
-	[CS_KOI8_R] = { "KOI8-R", "KOI8-R", 0, 1, 1, 0 },
-	/* Supersets, as browsers do: GBK and GB2312 text is GB18030 text. */
-	[CS_GB18030] = { "GB18030", "GB18030", 0, 1, 1, 1 },
-	[CS_BIG5] = { "BIG5", "BIG5-HKSCS", 0, 1, 1, 1 },
-	[CS_EUC_KR] = { "EUC-KR", "CP949", 0, 1, 1, 1 },
-};
-
-/* Labels, folded: lower case without '-', '_', '.', ' ' or ':'. */
-static const struct {
-	const char	*lb_label;
-	int		 lb_charset;
-} labels[] = {
-	{ "utf8", CS_UTF_8 },
-	{ "unicode11utf8", CS_UTF_8 },
-	{ "xunicode20utf8", CS_UTF_8 },
-	{ "utf16le", CS_UTF_16LE },
-	{ "utf16be", CS_UTF_16BE },
-	{ "utf16", CS_UTF_16 },
-	{ "u16", CS_UTF_16 },
-	{ "ucs2", CS_UTF_16 },
-	{ "unicode", CS_UTF_16 },
-	{ "iso10646ucs2", CS_UTF_16 },
-	{ "utf32le", CS_UTF_32LE },
-	{ "utf32be", CS_UTF_32BE },
-	{ "utf32", CS_UTF_32 },
-	{ "u32", CS_UTF_32 },
-	{ "ucs4", CS_UTF_32 },
-	{ "shiftjis", CS_CP932 },
-	{ "sjis", CS_CP932 },
-	{ "xsjis", CS_CP932 },
-	{ "mskanji", CS_CP932 },
-	{ "csshiftjis", CS_CP932 },
-	{ "windows31j", CS_CP932 },
-	{ "cswindows31j", CS_CP932 },
-	{ "cp932", CS_CP932 },
-	{ "ms932", CS_CP932 },
-	{ "xmscp932", CS_CP932 },
-	{ "ibm943", CS_CP932 },
-	{ "sjisopen", CS_CP932 },
-	{ "sjiswin", CS_CP932 },
-	{ "eucjp", CS_EUC_JP },
-	{ "xeucjp", CS_EUC_JP },
-	{ "eucjpms", CS_EUC_JP },
-	{ "cseucpkdfmtjapanese", CS_EUC_JP },
-	{ "ujis", CS_EUC_JP },
-	{ "iso2022jp", CS_ISO_2022_JP },
-	{ "csiso2022jp", CS_ISO_2022_JP },
-	{ "iso2022jp1", CS_ISO_2022_JP },
-	{ "iso2022jp2", CS_ISO_2022_JP },
-	{ "iso2022jp3", CS_ISO_2022_JP },
-	{ "cp50220", CS_ISO_2022_JP },
-	{ "cp50221", CS_ISO_2022_JP },
-	{ "cp50222", CS_ISO_2022_JP },
-	{ "jis", CS_ISO_2022_JP },
-	{ "usascii", CS_US_ASCII },
-	{ "ascii", CS_US_ASCII },
-	{ "ansix341968", CS_US_ASCII },
-	{ "iso646us", CS_US_ASCII },
-	{ "csascii", CS_US_ASCII },
-	{ "us", CS_US_ASCII },
-	{ "iso88591", CS_ISO_8859_1 },
-	{ "iso885911987", CS_ISO_8859_1 },
-	{ "latin1", CS_ISO_8859_1 },
-	{ "l1", CS_ISO_8859_1 },
-	{ "isoir100", CS_ISO_8859_1 },
-	{ "csisolatin1", CS_ISO_8859_1 },
-	{ "cp819", CS_ISO_8859_1 },
-	{ "ibm819", CS_ISO_8859_1 },
-	{ "windows1252", CS_WINDOWS_1252 },
-	{ "cp1252", CS_WINDOWS_1252 },
-	{ "xcp1252", CS_WINDOWS_1252 },
-	{ "iso88592", CS_ISO_8859_2 },
-	{ "latin2", CS_ISO_8859_2 },
-	{ "iso885915", CS_ISO_8859_15 },
-	{ "latin9", CS_ISO_8859_15 },
-	{ "windows1250", CS_WINDOWS_1250 },
-	{ "cp1250", CS_WINDOWS_1250 },
-	{ "windows1251", CS_WINDOWS_1251 },
-	{ "cp1251", CS_WINDOWS_1251 },
-	{ "koi8r", CS_KOI8_R },
-	{ "koi8", CS_KOI8_R },
-	{ "gb18030", CS_GB18030 },
-	{ "gb2312", CS_GB18030 },
-	{ "csgb2312", CS_GB18030 },
-	{ "gbk", CS_GB18030 },
-	{ "xgbk", CS_GB18030 },
-	{ "cp936", CS_GB18030 },
-	{ "euccn", CS_GB18030 },
-	{ "chinese", CS_GB18030 },
-	{ "big5", CS_BIG5 },
-	{ "csbig5", CS_BIG5 },
-	{ "xxbig5", CS_BIG5 },
-	{ "cnbig5", CS_BIG5 },
-	{ "big5hkscs", CS_BIG5 },
-	{ "euckr", CS_EUC_KR },
-	{ "cseuckr", CS_EUC_KR },
-	{ "ksc56011987", CS_EUC_KR },
-	{ "korean", CS_EUC_KR },
-	{ "cp949", CS_EUC_KR },
-	{ "uhc", CS_EUC_KR },
-	{ "windows949", CS_EUC_KR },
-};
-
-/* The charset a label names, or NULL.  The label need not end in NUL. */
-static const struct charset *
-lookup(const char *label, size_t len)
-{
-	char folded[LABEL_MAX + 1];
-	size_t i, o = 0;
-	char c;
-
-	for (i = 0; i < len; i++) {
-		c = label[i];
-		if (c == '-' || c == '_' || c == '.' || c == ' ' || c == ':' ||
-		    c == '\t' || c == '"' || c == '\'')
-			continue;
-		if (o == LABEL_MAX)
-			return NULL;
-		folded[o++] = (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
-	}
-	folded[o] = '\0';
-	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-		if (strcmp(folded, labels[i].lb_label) == 0)
-			return &charsets[labels[i].lb_charset];
-	return NULL;
-}
-
-const char *
-charset_lookup(const char *label)
-{
-	const struct charset *cs;
-
-	if (label == NULL || (cs = lookup(label, strlen(label))) == NULL)
-		return NULL;
-	return cs->cs_name;
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-const char *
-charset_from_content_type(const char *ct, char *buf, size_t buflen)
-{
-	const char *p, *name, *v;
-	size_t namelen, n;
-	char quote;
-
-	if (ct == NULL || buflen == 0 || (p = strchr(ct, ';')) == NULL)
-		return NULL;
-	while (*p == ';') {
-		p++;
-		while (is_space(*p))
-			p++;
-		name = p;
-		while (*p != '\0' && *p != '=' && *p != ';' && !is_space(*p))
-			p++;
-		namelen = p - name;
-		while (is_space(*p))
-			p++;
-		if (*p != '=') {
-			p += strcspn(p, ";");
-			continue;
-		}
-		p++;
-		while (is_space(*p))
-			p++;
-		quote = (*p == '"' || *p == '\'') ? *p++ : 0;
-		v = p;
-		while (*p != '\0' && (quote ? *p != quote :
-		    (*p != ';' && !is_space(*p))))
-			p++;
-		n = p - v;
-		p += strcspn(p, ";");
-		if (namelen != 7 || strncasecmp(name, "charset", 7) != 0)
-			continue;
-		if (n == 0 || n >= buflen)
-			return NULL;
-		memcpy(buf, v, n);
-		buf[n] = '\0';
-		return buf;
-	}
-	return NULL;
-}
-
-/* The value of name="..." within [p, end), or NULL; *len set. */
-static const char *
-find_attr(const char *p, const char *end, const char *name, size_t *len)
-{
-	size_t n = strlen(name);
-	const char *v;
-	char quote;
-
-	for (; end - p > (ptrdiff_t)n; p++) {
-		if (strncasecmp(p, name, n) != 0)
-			continue;
-		p += n;
-		while (p < end && is_space(*p))
-			p++;
-		if (p >= end || *p != '=')
-			continue;
-		p++;
-		while (p < end && is_space(*p))
-			p++;
-		quote = (p < end && (*p == '"' || *p == '\'')) ? *p++ : 0;
-		v = p;
-		while (p < end && (quote ? *p != quote : (*p != '>' &&
-		    *p != '/' && *p != ';' && !is_space(*p))))
-			p++;
-		*len = p - v;
-		return *len > 0 ? v : NULL;
-	}
-	return NULL;
-}
-
-/*
- * The charset the document names for itself: the encoding of an XML
- * declaration at its start, else the charset of an HTML <meta>.  Only
- * meaningful for ASCII-compatible bytes.
- */
-static const struct charset *
-declared(const char *data, size_t len)
-{
-	const char *p = data, *end, *v, *tag_end;
-	size_t n;
-
-	end = data + (len < PROLOG_SCAN ? len : PROLOG_SCAN);
-	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < end && is_space(*p))
-		p++;
-	if (end - p >= 5 && memcmp(p, "<?xml", 5) == 0 &&
-	    (tag_end = memmem(p, end - p, "?>", 2)) != NULL) {
-		if ((v = find_attr(p + 5, tag_end, "encoding", &n)) != NULL)
-			return lookup(v, n);
-		return NULL;
-	}
-	end = data + (len < META_SCAN ? len : META_SCAN);
-	for (p = data; end - p > 5; p++) {
-		if (strncasecmp(p, "<meta", 5) != 0)
-			continue;
-		if ((tag_end = memchr(p, '>', end - p)) == NULL)
-			break;
-		if ((v = find_attr(p + 5, tag_end, "charset", &n)) != NULL)
-			return lookup(v, n);
-		p = tag_end;
-	}
-	return NULL;
-}
 
 /* Byte order marks and the XML 1.0 appendix F patterns without one. */
 static const struct charset *
@@ -362,7 +67,7 @@ sniff_unicode(const char *data, size_t len, size_t *bom,
 		*bom = forms[i].bomlen;
 		*src = forms[i].bomlen ? CHARSET_FROM_BOM :
 		    CHARSET_FROM_PATTERN;
-		return &charsets[forms[i].charset];
+		return &charset_table[forms[i].charset];
 	}
 	if (len < 4)
 		return NULL;
@@ -374,7 +79,7 @@ sniff_unicode(const char *data, size_t len, size_t *bom,
 			continue;
 		*bom = 0;
 		*src = CHARSET_FROM_PATTERN;
-		return &charsets[patterns[i].charset];
+		return &charset_table[patterns[i].charset];
 	}
 	return NULL;
 }
@@ -675,8 +380,8 @@ guess_japanese(const char *data, size_t len, struct charset_result *r)
 	memset(r, 0, sizeof(*r));
 	for (i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
 		memset(&try, 0, sizeof(try));
-		if (decode_as(&charsets[candidates[i]], data, len, &try, err,
-		    sizeof(err)) == -1)
+		if (decode_as(&charset_table[candidates[i]], data, len, &try,
+		    err, sizeof(err)) == -1)
 			continue;
 		score = japanese_score(try.cr_data, try.cr_len, &jp) -
 		    8 * (long)try.cr_replaced;
@@ -684,7 +389,7 @@ guess_japanese(const char *data, size_t len, struct charset_result *r)
 		    (best == -1 || score > best_score)) {
 			free(r->cr_data);
 			*r = try;
-			r->cr_charset = charsets[candidates[i]].cs_name;
+			r->cr_charset = charset_table[candidates[i]].cs_name;
 			best = candidates[i];
 			best_score = score;
 		} else
@@ -712,7 +417,8 @@ copy_as_is(const char *data, size_t len, struct charset_result *r)
 static int
 is_server_default(const struct charset *cs)
 {
-	return cs == &charsets[CS_US_ASCII] || cs == &charsets[CS_ISO_8859_1];
+	return cs == &charset_table[CS_US_ASCII] ||
+	    cs == &charset_table[CS_ISO_8859_1];
 }
 
 /* Non-ASCII characters in UTF-8 text other than U+FFFD. */
@@ -741,9 +447,10 @@ decode_declared_utf8(const char *data, size_t len, struct charset_result *r,
 {
 	struct charset_result guess;
 
-	if (decode_as(&charsets[CS_UTF_8], data, len, r, err, errlen) == -1)
+	if (decode_as(&charset_table[CS_UTF_8], data, len, r, err,
+	    errlen) == -1)
 		return -1;
-	r->cr_charset = charsets[CS_UTF_8].cs_name;
+	r->cr_charset = charset_table[CS_UTF_8].cs_name;
 	r->cr_source = src;
 	if (r->cr_replaced * 4 <= count_non_ascii(r->cr_data, r->cr_len) ||
 	    guess_japanese(data, len, &guess) == -1)
@@ -776,7 +483,7 @@ charset_decode(const char *data, size_t len, const char *http_charset,
 	}
 	if (override != NULL && *override != '\0' &&
 	    strcasecmp(override, "auto") != 0) {
-		if ((cs = lookup(override, strlen(override))) == NULL) {
+		if ((cs = charset_find(override, strlen(override))) == NULL) {
 			snprintf(err, errlen, "unknown encoding '%.40s'",
 			    override);
 			return -1;
@@ -785,18 +492,18 @@ charset_decode(const char *data, size_t len, const char *http_charset,
 		goto decode;
 	}
 	if ((cs = sniff_unicode(data, len, &bom, &src)) != NULL) {
-		if (cs == &charsets[CS_UTF_8] && text_is_utf8(data, len)) {
+		if (cs == &charset_table[CS_UTF_8] && text_is_utf8(data, len)) {
 			copy_as_is(data, len, r);
 			goto done;
 		}
 		goto decode;
 	}
 	if (http_charset != NULL)
-		http = lookup(http_charset, strlen(http_charset));
-	decl = declared(data, len);
+		http = charset_find(http_charset, strlen(http_charset));
+	decl = charset_declared(data, len);
 	if (is_7bit(data, len)) {
 		if (has_jis_escape(data, len)) {
-			cs = &charsets[CS_ISO_2022_JP];
+			cs = &charset_table[CS_ISO_2022_JP];
 			src = CHARSET_FROM_PATTERN;
 			goto decode;
 		}
@@ -808,14 +515,14 @@ charset_decode(const char *data, size_t len, const char *http_charset,
 			cs = decl;
 			src = CHARSET_FROM_DECLARATION;
 		} else {
-			cs = &charsets[CS_UTF_8];
+			cs = &charset_table[CS_UTF_8];
 			src = CHARSET_FROM_UTF8;
 		}
 		copy_as_is(data, len, r);
 		goto done;
 	}
 	if (text_is_utf8(data, len)) {
-		cs = &charsets[CS_UTF_8];
+		cs = &charset_table[CS_UTF_8];
 		src = CHARSET_FROM_UTF8;
 		copy_as_is(data, len, r);
 		goto done;
@@ -831,10 +538,10 @@ charset_decode(const char *data, size_t len, const char *http_charset,
 		r->cr_source = CHARSET_FROM_GUESS;
 		return 0;
 	} else {
-		cs = &charsets[CS_UTF_8];
+		cs = &charset_table[CS_UTF_8];
 		src = CHARSET_FROM_FALLBACK;
 	}
-	if (cs == &charsets[CS_UTF_8] && src != CHARSET_FROM_FALLBACK)
+	if (cs == &charset_table[CS_UTF_8] && src != CHARSET_FROM_FALLBACK)
 		return decode_declared_utf8(data, len, r, src, err, errlen);
 decode:
 	if (decode_as(cs, data + bom, len - bom, r, err, errlen) == -1)

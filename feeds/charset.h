@@ -12,11 +12,16 @@
  *   4. input that is valid UTF-8 as a whole: UTF-8 (a declaration that
  *      says otherwise lies: Shift_JIS text is never valid UTF-8 beyond
  *      ASCII).  Pure ASCII keeps the name a declaration gave it;
- *   5. the HTTP charset (Content-Type charset=);
+ *   5. the HTTP charset (Content-Type charset=), unless it is a server's
+ *      single-byte default (ISO-8859-1, US-ASCII) and the document
+ *      declares a CJK multibyte charset;
  *   6. the XML declaration's encoding, or an HTML <meta> charset;
  *   7. for undeclared Japanese text: EUC-JP or CP932, whichever decodes
  *      cleanly and looks more like Japanese;
  *   8. UTF-8, every invalid sequence replaced.
+ * A UTF-8 label (5, 6) over text that is mostly invalid UTF-8 is taken
+ * for the lie it is: the Japanese guess (7) is tried, and wins when it
+ * replaces less.
  * Shift_JIS and its aliases mean CP932 (① and ㈱ survive); EUC-JP is read
  * as EUC-JP-MS, its Windows variant, for the same reason; ISO-8859-1 and
  * US-ASCII are read as windows-1252 (as browsers do).
@@ -45,7 +50,7 @@ enum charset_source {
 };
 
 struct charset_result {
-	char			*cr_data;	/* UTF-8, NUL-terminated; free() */
+	char			*cr_data;	/* UTF-8, NUL-ended; free() */
 	size_t			 cr_len;	/* without the terminator */
 	const char		*cr_charset;	/* static: "UTF-8", "CP932" */
 	size_t			 cr_replaced;	/* sequences → U+FFFD */

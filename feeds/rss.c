@@ -1,9 +1,12 @@
 /*
- * rss.c — RSS 2.0, and 0.91/0.92 read as the same element set.
+ * rss.c — RSS 2.0, and 0.91/0.92 read as the same element set; its item
+ * reader serves RSS 1.0 too (rdf.c, rss_private.h).
  *
  * Streams through the document with the hardened reader: channel title
  * and link, atom:link rel=self/hub/next, and per item title, link, guid,
- * description, content:encoded, pubDate / dc:date, category.
+ * description, content:encoded (or xhtml:body), pubDate / dc:date /
+ * dcterms:issued, category / dc:subject; dc:title and dc:description
+ * stand in when the RSS elements are missing.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -420,8 +423,9 @@ rss_parse(const char *data, size_t len, const struct feed_parse_opts *opts,
 		while ((rc = xml_next_child(&xr, 0)) == 1) {
 			if (rss_is(&xr, RSS_DIALECT_2, "channel"))
 				rc = rss_channel(&xr, f, opts);
-			else if (rss_is(&xr, RSS_DIALECT_2, "item"))	/* 0.9x */
-				rc = rss_item(&xr, f, opts, RSS_DIALECT_2);
+			else if (rss_is(&xr, RSS_DIALECT_2, "item"))
+				rc = rss_item(&xr, f, opts,
+				    RSS_DIALECT_2);	/* 0.9x */
 			if (rc == -1)
 				goto fail;
 		}

@@ -198,8 +198,8 @@ ref_classify(const char *p, size_t left, size_t *reflen, unsigned long *cp)
 		/* &#146; means ’, as in HTML: windows-1252 read as Latin-1. */
 		if ((*cp = charset_c1_to_cp1252(v)) != v)
 			return REF_NUMERIC;
-		if (is_xml_char(v))
-			return p[2] == 'X' ? REF_NUMERIC : REF_KEEP;	/* &#X41; */
+		if (is_xml_char(v))	/* XML has no &#X41;: rewrite it */
+			return p[2] == 'X' ? REF_NUMERIC : REF_KEEP;
 		*cp = 0xfffd;
 		return REF_NUMERIC;
 	}
@@ -340,7 +340,8 @@ xml_open(struct xml_reader *xr, const char *data, size_t len,
 		}
 		if (xr->xr_repairs > 0) {
 			xr->xr_repaired = xmalloc(n + 1);
-			repair_refs(data, len, xr->xr_repaired, &xr->xr_repairs);
+			repair_refs(data, len, xr->xr_repaired,
+			    &xr->xr_repairs);
 			xr->xr_repaired[n] = '\0';
 			data = xr->xr_repaired;
 			len = n;

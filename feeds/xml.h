@@ -55,7 +55,7 @@ struct xml_reader {
 	int			 xr_failed;	/* a read returned -1 */
 	xmlStructuredErrorFunc	 xr_saved_handler;
 	void			*xr_saved_ctx;
-	char			*xr_repaired;	/* the document, references fixed */
+	char			*xr_repaired;	/* with references fixed */
 	size_t			 xr_repairs;
 };
 

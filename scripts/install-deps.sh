@@ -10,8 +10,10 @@ packages=(
 	python3
 )
 if [ "${1:-}" = "--test" ]; then
-	packages+=(libcmocka-dev python3-feedparser python3-jsonschema clang libclang-rt-14-dev
+	packages+=(libcmocka-dev python3-feedparser clang libclang-rt-14-dev
 		python3-jsonschema)
+	# tests/interop: RELAX NG validation and an iCalendar reader
+	packages+=(jing python3-icalendar)
 fi
 
 missing=()

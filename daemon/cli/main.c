@@ -254,8 +254,11 @@ main(int argc, char *argv[])
 		usage_list(stderr);
 		return CLI_USAGE;
 	}
-	if (conf_load(conffile, &cf) == -1)
+	if (conf_load(conffile, &cf) == -1) {
+		free(cf.cf_url);
+		free(cf.cf_token);
 		return CLI_USAGE;
+	}
 	if (url == NULL)
 		url = getenv("TSUNAGU_URL");
 	if (url == NULL || *url == '\0')

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../feeds/date.h"
 #include "../../feeds/xmalloc.h"
 #include "clock.h"
 #include "config.h"
@@ -154,6 +155,7 @@ feed_render(struct daemon *d, const struct feed_request *fq)
 	fr->fr_key = xstrdup(fq->fq_key);
 	fr->fr_content_type = fq->fq_format->ff_content_type;
 	fr->fr_last_modified = fm.fm_updated;
+	date_format_http(fr->fr_last_modified, fr->fr_last_modified_http);
 	fr->fr_private = fq->fq_private;
 	fr->fr_link = link_header(d, fq, next);
 	fr->fr_generation = generation;

@@ -8,11 +8,13 @@
 #ifndef TSUNAGU_FEED_REPLY_H
 #define TSUNAGU_FEED_REPLY_H
 
+struct feed_cache;
 struct feed_rep;
 struct http_request;
 
-/* Takes its own references to rep for as long as the bytes are sent. */
-void	feed_reply(struct http_request *, struct feed_rep *,
-	    const char *cache_state);
+/* Takes its own references to rep for as long as the bytes are sent;
+ * large bodies go out by sendfile() (feed_cache_segment()). */
+void	feed_reply(struct http_request *, struct feed_cache *,
+	    struct feed_rep *, const char *cache_state);
 
 #endif

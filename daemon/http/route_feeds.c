@@ -81,7 +81,7 @@ serve(struct http_request *hr, const char *path, const struct feed_format *ff,
 				stats->fcs_hits++;
 			else
 				stats->fcs_revalidated++;
-			feed_reply(hr, fr, fresh ? "hit" : "revalidated");
+			feed_reply(hr, fc, fr, fresh ? "hit" : "revalidated");
 			goto done;
 		}
 		feed_cache_remove(fc, fr);
@@ -92,7 +92,7 @@ serve(struct http_request *hr, const char *path, const struct feed_format *ff,
 	}
 	stats->fcs_renders++;
 	feed_cache_put(fc, fr);
-	feed_reply(hr, fr, "miss");
+	feed_reply(hr, fc, fr, "miss");
 	feed_rep_unref(fr);
  done:
 	feed_request_clear(&fq);

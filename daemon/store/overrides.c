@@ -214,10 +214,10 @@ store_posting_edit(struct store *st, const char *id,
 }
 
 int
-store_overrides_apply(struct store *st, const char *id, struct posting **pp)
+store_overrides_apply(struct store *st, const char *id, struct posting *p)
 {
 	struct posting_override *ov = NULL;
-	struct posting *np;
+	struct posting *np, swap;
 	json_t *doc = NULL, *orig, *value, *now;
 	size_t n = 0, i;
 	char err[160];
@@ -227,7 +227,7 @@ store_overrides_apply(struct store *st, const char *id, struct posting **pp)
 		return -1;
 	if (n == 0)
 		return 0;
-	if ((doc = posting_to_storage_json(*pp)) == NULL)
+	if ((doc = posting_to_storage_json(p)) == NULL)
 		goto done;
 	for (i = 0; i < n; i++) {
 		orig = json_loads(ov[i].po_source_value, JSON_DECODE_ANY, NULL);
@@ -253,8 +253,11 @@ store_overrides_apply(struct store *st, const char *id, struct posting **pp)
 		log_warnx("%s: %s: %s", __func__, id, err);
 		goto done;
 	}
-	posting_free(*pp);
-	*pp = np;
+	/* p is the caller's: its contents change, not the pointer. */
+	swap = *p;
+	*p = *np;
+	*np = swap;
+	posting_free(np);
 	rc = 0;
  done:
 	json_decref(doc);

@@ -217,6 +217,9 @@ publish_entry(struct store *st, const struct fetch_outcome *fo,
 	}
 	posting_set(&p->pst_id, id);
 	p->pst_modified = fo->fo_attempt;
+	/* Edits made through the API win until the source changes them. */
+	if (old_id != NULL && store_overrides_apply(st, id, p) == -1)
+		goto fail;
 
 	if ((doc = encode_doc(p)) == NULL) {
 		/* Parsers hand over UTF-8; skip what slipped through. */
@@ -424,7 +427,9 @@ store_posting_get(struct store *st, const char *id, struct posting **out)
 int64_t
 store_postings_count(struct store *st)
 {
-	static const char sql[] = "SELECT count(*) FROM postings";
+	/* Pending and rejected submissions are published nowhere. */
+	static const char sql[] = "SELECT count(*) FROM postings "
+	    "WHERE moderation = 'published'";
 	sqlite3_stmt *stmt;
 	int64_t n = -1;
 

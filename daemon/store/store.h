@@ -387,14 +387,13 @@ int	 store_posting_edit(struct store *, const char *id,
 	    const struct json_t *patch,
 	    const char *editor, int64_t now, struct posting **out);
 /*
- * For the write path of a fetch: *p is what the source now says of the
+ * For the write path of a fetch: p is what the source now says of the
  * posting id; the edits whose field the source left as it was are applied
- * to it, and the edits of fields the source changed are dropped (the
- * source wins).  *p may be replaced.  Call inside the fetch's
- * transaction.
+ * to it (in place), and the edits of fields the source changed are
+ * dropped (the source wins).  Call inside the fetch's transaction.
  */
 int	 store_overrides_apply(struct store *, const char *id,
-	    struct posting **p);
+	    struct posting *p);
 int	 store_overrides_list(struct store *, const char *id,
 	    struct posting_override **out, size_t *n);
 void	 store_overrides_list_free(struct posting_override *, size_t n);

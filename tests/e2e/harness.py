@@ -381,6 +381,10 @@ def daemon_section(**keys):
         "admin_token_file": "admin.token",
         "connect_timeout": "5",
         "fetch_timeout": "10",
+        # Tests poll the admin API in tight loops; the rate-limit tests
+        # set their own limits.
+        "api_rate": "100000",
+        "api_burst": "100000",
     }
     base.update(keys)
     return section("daemon", base)

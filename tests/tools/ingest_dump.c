@@ -9,12 +9,12 @@
  *
  * The Content-Type stands for the HTTP header (its charset= is used);
  * ENCODING is a source's `encoding` override; URL is the one the document
- * was fetched from (relative links resolve against it).  Each line holds: file, ok,
- * error, format, charset, replaced, issues, feed {title, link, self, hub,
- * next}, entries [{title, link, guid, summary, content_html, published,
- * modified (unix seconds or null), categories, organizer}] as parsed, and
- * "published": [{title, summary, content_html}], the same entries as
- * normalize_posting() leaves them.  Strings that are not valid UTF-8 (a
+ * was fetched from (relative links resolve against it).  Each line holds:
+ * file, ok, error, format, charset, replaced, issues, feed {title, link,
+ * self, hub, next}, entries [{title, link, guid, summary, content_html,
+ * published, modified (unix seconds or null), categories, organizer}] as
+ * parsed, and "published": [{title, summary, content_html}], the same
+ * entries as normalize_posting() leaves them.  Strings that are not valid UTF-8 (a
  * bug) are listed in "invalid_utf8" instead.  Exit status 0 unless a file
  * cannot be read or an argument is wrong.
  */

@@ -13,9 +13,14 @@ static void
 expect(const struct category_map *map, const char *label, const char *want)
 {
 	const char *got = category_map_label(map, label);
+	const char *w = want ? want : "(none)", *l = label ? label : "(none)";
 
-	if (strcmp(got, want) != 0)
-		fail_msg("'%s': got %s, want %s", label, got, want);
+	if (got == NULL || want == NULL) {
+		if (got != want)
+			fail_msg("'%s': got %s, want %s", l, got ? got :
+			    "(none)", w);
+	} else if (strcmp(got, want) != 0)
+		fail_msg("'%s': got %s, want %s", l, got, w);
 }
 
 static void

@@ -266,8 +266,8 @@ test_invalid_replaced_and_counted(void **state)
 	/* CP932: a lead byte cut at the end; a bad trail byte inside. */
 	expect("\x8a\xa0\x92", 3, "Shift_JIS", NULL, "刈\xef\xbf\xbd",
 	    "CP932", 1);
-	expect("a\x85\x20" "b", 4, "Shift_JIS", NULL, "a\xef\xbf\xbd b", "CP932",
-	    1);
+	expect("a\x85\x20" "b", 4, "Shift_JIS", NULL, "a\xef\xbf\xbd b",
+	    "CP932", 1);
 	/* Windows-1252 leaves five bytes undefined. */
 	expect("\x93quoted\x94 \x81", 10, "windows-1252", NULL,
 	    "\xe2\x80\x9cquoted\xe2\x80\x9d \xef\xbf\xbd", "WINDOWS-1252", 1);
@@ -293,8 +293,8 @@ test_invalid_replaced_and_counted(void **state)
 static void
 test_replace_controls(void **state)
 {
-	struct charset_result r = decode("a\x01" "b\0c\td\xef\xbf\xbe", 10, NULL,
-	    NULL);
+	struct charset_result r = decode("a\x01" "b\0c\td\xef\xbf\xbe", 10,
+	    NULL, NULL);
 
 	assert_int_equal(charset_replace_controls(&r), 3);
 	assert_int_equal(r.cr_replaced, 3);

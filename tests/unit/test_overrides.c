@@ -143,7 +143,7 @@ test_edit_wins_until_the_source_changes(void **state)
 
 	/* The source changes another field: the edit is applied again. */
 	p = from_source(fx, "公園清掃", "軍手と帽子を持参");
-	assert_int_equal(store_overrides_apply(fx->st, fx->id, &p), 0);
+	assert_int_equal(store_overrides_apply(fx->st, fx->id, p), 0);
 	assert_string_equal(p->pst_title, "公園清掃（雨天決行）");
 	assert_string_equal(p->pst_summary, "軍手と帽子を持参");
 	posting_free(p);
@@ -153,7 +153,7 @@ test_edit_wins_until_the_source_changes(void **state)
 
 	/* The source changes the edited field: the source wins. */
 	p = from_source(fx, "公園清掃（中止）", "軍手持参");
-	assert_int_equal(store_overrides_apply(fx->st, fx->id, &p), 0);
+	assert_int_equal(store_overrides_apply(fx->st, fx->id, p), 0);
 	assert_string_equal(p->pst_title, "公園清掃（中止）");
 	posting_free(p);
 	assert_int_equal(store_overrides_list(fx->st, fx->id, &po, &n), 0);
@@ -185,7 +185,7 @@ test_edit_back_and_clear(void **state)
 	store_overrides_list_free(po, n);
 	p = from_source(fx, "公園清掃", "軍手持参");
 	posting_set(&p->pst_place, NULL);
-	assert_int_equal(store_overrides_apply(fx->st, fx->id, &p), 0);
+	assert_int_equal(store_overrides_apply(fx->st, fx->id, p), 0);
 	assert_null(p->pst_summary);
 	assert_string_equal(p->pst_place, "正面ゲート");
 	posting_free(p);
