@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "../feeds/area.h"
+#include "../feeds/charset.h"
 #include "../feeds/area_table.h"
 #include "../feeds/category.h"
 #include "../feeds/xmalloc.h"
@@ -98,6 +99,20 @@ parse_choice(const struct config_key *k, const char *v, void *field,
 		    "" : ",", *c);
 	}
 	return -1;
+}
+
+/* A charset label the decoder knows, or "auto". */
+static int
+parse_encoding(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	if (strcmp(v, "auto") != 0 && charset_lookup(v) == NULL) {
+		snprintf(err, errlen, "%s: unknown character set '%s' (try "
+		    "Shift_JIS, EUC-JP, ISO-2022-JP, UTF-8 or auto)",
+		    k->ck_name, v);
+		return -1;
+	}
+	return parse_string(k, v, field, confdir, err, errlen);
 }
 
 /* A name for tag: URIs and federation: [a-z0-9._-], at most 64. */
@@ -511,7 +526,7 @@ static const struct config_key source_keys[] = {
 	SKEY("kind", parse_choice, src_kind, 0, 0, kinds),
 	SKEY("interval", parse_int, src_interval, 1, 30 * 86400, NULL),
 	SKEY("moderation", parse_bool, src_moderation, 0, 0, NULL),
-	SKEY("encoding", parse_string, src_encoding, 0, 0, NULL),
+	SKEY("encoding", parse_encoding, src_encoding, 0, 0, NULL),
 	SKEY("area", parse_area, src_area, 0, 0, NULL),
 	SKEY("categories", parse_categories, src_categories, 0, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }

@@ -165,6 +165,8 @@ static const struct bad_case {
 	    "t.conf:2: secret: expected 'whsec_'" },
 	{ "[subscriber s]\nfilter = colour=red\n",
 	    "t.conf:2: filter: unknown filter key 'colour'" },
+	{ "[source a]\nurl = http://e.org/\nkind = city\nencoding = klingon\n",
+	    "t.conf:4: encoding: unknown character set 'klingon'" },
 	{ "[daemon]\nmax_body = 1\n",
 	    "t.conf:2: max_body: 1 is out of range" },
 };
