@@ -24,11 +24,14 @@
 #include "config.h"
 #include "feed_filter.h"
 #include "ini.h"
+#include "log.h"
 #include "netguard.h"
+#include "noproxy.h"
 
 #define DEFAULT_LISTEN_HOST	"127.0.0.1"
 #define DEFAULT_LISTEN_PORT	8080
 #define DEFAULT_INTERVAL	900
+#define DEFAULT_PURGE_CONTACTS_AFTER	90	/* days */
 
 struct config_key;
 typedef int (*key_parser)(const struct config_key *, const char *value,
@@ -386,6 +389,102 @@ parse_proxies(const struct config_key *k, const char *v, void *field,
 	return 0;
 }
 
+/* proxy: http://[USER:PASSWORD@]HOST:PORT, with nothing after the port. */
+static int
+parse_proxy(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	CURLU *u = curl_url();
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL;
+	char *query = NULL, *fragment = NULL;
+	int rc = -1;
+
+	if (curl_url_set(u, CURLUPART_URL, v, CURLU_NON_SUPPORT_SCHEME) !=
+	    CURLUE_OK) {
+		snprintf(err, errlen, "%s: not a URL (http://HOST:PORT)",
+		    k->ck_name);
+		goto done;
+	}
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	curl_url_get(u, CURLUPART_PATH, &path, 0);
+	curl_url_get(u, CURLUPART_QUERY, &query, 0);
+	curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0);
+	if (scheme == NULL || strcmp(scheme, "http") != 0)
+		snprintf(err, errlen, "%s: only http:// proxies are supported "
+		    "(http://HOST:PORT)", k->ck_name);
+	else if (host == NULL || *host == '\0')
+		snprintf(err, errlen, "%s: no host (http://HOST:PORT)",
+		    k->ck_name);
+	else if (port == NULL)
+		snprintf(err, errlen, "%s: give the port (http://HOST:PORT)",
+		    k->ck_name);
+	else if ((path != NULL && strcmp(path, "/") != 0) || query != NULL ||
+	    fragment != NULL)
+		snprintf(err, errlen, "%s: nothing may follow the port "
+		    "(http://HOST:PORT)", k->ck_name);
+	else
+		rc = parse_string(k, v, field, confdir, err, errlen);
+ done:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	curl_free(path);
+	curl_free(query);
+	curl_free(fragment);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* no_proxy: "host, .domain, 10.0.0.0/8" (noproxy.h). */
+static int
+parse_no_proxy(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	struct config *cf = field;
+	struct noproxy *check = noproxy_new();
+	char *copy = xstrdup(v), *tok, *save = NULL;
+	char **list = NULL;
+	size_t n = 0;
+
+	for (tok = strtok_r(copy, ", \t", &save); tok;
+	    tok = strtok_r(NULL, ", \t", &save)) {
+		if (noproxy_add(check, tok) == -1) {
+			snprintf(err, errlen, "%s: '%s' is neither a host, a "
+			    ".domain nor a network (ADDRESS/PREFIX)",
+			    k->ck_name, tok);
+			list_free(list, n);
+			free(copy);
+			noproxy_free(check);
+			return -1;
+		}
+		list = xreallocarray(list, n + 1, sizeof(*list));
+		list[n++] = xstrdup(tok);
+	}
+	free(copy);
+	noproxy_free(check);
+	list_free(cf->cf_no_proxy, cf->cf_nno_proxy);
+	cf->cf_no_proxy = list;
+	cf->cf_nno_proxy = n;
+	return 0;
+}
+
+static int
+parse_log_format(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	enum log_format fmt;
+
+	if (log_format_parse(v, &fmt) == -1) {
+		snprintf(err, errlen, "%s: '%s' is not one of text, kv",
+		    k->ck_name, v);
+		return -1;
+	}
+	*(int *)field = (int)fmt;
+	return 0;
+}
+
 static int
 parse_area(const struct config_key *k, const char *v, void *field,
     const char *confdir, char *err, size_t errlen)
@@ -517,6 +616,35 @@ static const struct config_key daemon_keys[] = {
 	    NULL),
 	DKEY("api_rate", parse_int, cf_api_rate, 1, 1000000, NULL),
 	DKEY("api_burst", parse_int, cf_api_burst, 1, 1000000, NULL),
+	DKEY("proxy", parse_proxy, cf_proxy, 0, 0, NULL),
+	{ "no_proxy", parse_no_proxy, 0, 0, 0, NULL },
+	DKEY("purge_contacts_after", parse_int, cf_purge_contacts_after, 0,
+	    36500, NULL),
+	DKEY("log_format", parse_log_format, cf_log_format, 0, 0, NULL),
+	DKEY("webhook_timeout", parse_int, cf_webhook_timeout, 1, 300, NULL),
+	DKEY("webhook_max_in_flight", parse_int, cf_webhook_max_in_flight, 1,
+	    4096, NULL),
+	DKEY("webhook_concurrency", parse_int, cf_webhook_concurrency, 1, 256,
+	    NULL),
+	DKEY("webhook_rate", parse_int, cf_webhook_rate, 1, 100000, NULL),
+	DKEY("webhook_burst", parse_int, cf_webhook_burst, 1, 100000, NULL),
+	DKEY("webhook_disable_after", parse_int, cf_webhook_disable_after,
+	    3600, 365 * 86400, NULL),
+	DKEY("webhook_retention", parse_int, cf_webhook_retention, 86400,
+	    3650 * 86400, NULL),
+	DKEY("secret_overlap", parse_int, cf_secret_overlap, 0, 30 * 86400,
+	    NULL),
+	DKEY("hub", parse_bool, cf_hub, 0, 0, NULL),
+	DKEY("hub_lease_min", parse_int, cf_hub_lease_min, 60, 365 * 86400,
+	    NULL),
+	DKEY("hub_lease_default", parse_int, cf_hub_lease_default, 60,
+	    365 * 86400, NULL),
+	DKEY("hub_lease_max", parse_int, cf_hub_lease_max, 60, 365 * 86400,
+	    NULL),
+	DKEY("hub_max_subscriptions", parse_int, cf_hub_max_subscriptions, 0,
+	    10000000, NULL),
+	DKEY("hub_max_per_host", parse_int, cf_hub_max_per_host, 0, 10000000,
+	    NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -529,6 +657,7 @@ static const struct config_key source_keys[] = {
 	SKEY("encoding", parse_encoding, src_encoding, 0, 0, NULL),
 	SKEY("area", parse_area, src_area, 0, 0, NULL),
 	SKEY("categories", parse_categories, src_categories, 0, 0, NULL),
+	SKEY("websub", parse_bool, src_websub, 0, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -537,6 +666,9 @@ static const struct config_key subscriber_keys[] = {
 	UKEY("secret", parse_secret, sub_secret, 0, 0, NULL),
 	UKEY("filter", parse_filter, sub_filter, 0, 0, NULL),
 	UKEY("feed_token_file", parse_path, sub_feed_token_file, 0, 0, NULL),
+	UKEY("rate", parse_int, sub_rate, 1, 100000, NULL),
+	UKEY("burst", parse_int, sub_burst, 1, 100000, NULL),
+	UKEY("concurrency", parse_int, sub_concurrency, 1, 256, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 
@@ -591,6 +723,7 @@ section_begin(struct config_parse *cp, const struct ini_item *it, char *err,
 		src->src_name = xstrdup(it->ii_name);
 		src->src_line = it->ii_line;
 		src->src_interval = DEFAULT_INTERVAL;
+		src->src_websub = 1;
 		TAILQ_INSERT_TAIL(&cf->cf_sources, src, src_entry);
 		cp->cp_keys = source_keys;
 		cp->cp_target = src;
@@ -637,8 +770,8 @@ config_item(const struct ini_item *it, void *arg, char *err, size_t errlen)
 		return -1;
 	}
 	cp->cp_seen |= 1ULL << i;
-	/* listen, allow_networks and municipalities (offset 0) fill the
-	 * struct config. */
+	/* listen, allow_networks, municipalities and no_proxy (offset 0)
+	 * fill the struct config. */
 	return k->ck_parse(k, it->ii_value,
 	    (char *)cp->cp_target + k->ck_offset, cp->cp_confdir, err, errlen);
 }
@@ -672,6 +805,12 @@ config_finish(struct config *cf, const char *confdir)
 		}
 		if (src->src_format == NULL)
 			src->src_format = xstrdup("auto");
+	}
+	if (cf->cf_hub_lease_min > cf->cf_hub_lease_default ||
+	    cf->cf_hub_lease_default > cf->cf_hub_lease_max) {
+		fprintf(stderr, "%s: hub_lease_min <= hub_lease_default <= "
+		    "hub_lease_max does not hold\n", cf->cf_path);
+		errors++;
 	}
 	if (cf->cf_listen_host == NULL) {
 		cf->cf_listen_host = xstrdup(DEFAULT_LISTEN_HOST);
@@ -733,6 +872,21 @@ config_load(const char *path)
 	cf->cf_feed_cache_size = 64 * 1024 * 1024;
 	cf->cf_api_rate = 20;
 	cf->cf_api_burst = 40;
+	cf->cf_webhook_timeout = 15;
+	cf->cf_webhook_max_in_flight = 64;
+	cf->cf_webhook_concurrency = 4;
+	cf->cf_webhook_rate = 20;
+	cf->cf_webhook_burst = 40;
+	cf->cf_webhook_disable_after = 5 * 86400;
+	cf->cf_webhook_retention = 30 * 86400;
+	cf->cf_secret_overlap = 86400;
+	cf->cf_hub = 1;
+	cf->cf_hub_lease_min = 300;
+	cf->cf_hub_lease_default = 10 * 86400;
+	cf->cf_hub_lease_max = 30 * 86400;
+	cf->cf_hub_max_subscriptions = 10000;
+	cf->cf_hub_max_per_host = 200;
+	cf->cf_purge_contacts_after = DEFAULT_PURGE_CONTACTS_AFTER;
 	/* Absolute, so the log names real files and a reload finds them. */
 	confdir = dirname(pathcopy);
 	if ((absdir = realpath(confdir, NULL)) != NULL)
@@ -794,6 +948,8 @@ config_free(struct config *cf)
 	area_table_free(cf->cf_areas);
 	list_free(cf->cf_allow_networks, cf->cf_nallow_networks);
 	list_free(cf->cf_trusted_proxies, cf->cf_ntrusted_proxies);
+	free(cf->cf_proxy);
+	list_free(cf->cf_no_proxy, cf->cf_nno_proxy);
 	free(cf->cf_admin_token_file);
 	free(cf->cf_user_agent);
 	free(cf);

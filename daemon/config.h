@@ -27,6 +27,7 @@ struct source_conf {
 	char			*src_encoding;
 	char			*src_area;
 	struct category_map	*src_categories;	/* label=code overrides */
+	int			 src_websub;	/* subscribe to its hub */
 	int			 src_line;	/* where it was declared */
 	TAILQ_ENTRY(source_conf) src_entry;
 };
@@ -38,6 +39,10 @@ struct subscriber_conf {
 	char			*sub_secret;
 	char			*sub_filter;
 	char			*sub_feed_token_file;	/* NULL: public feed */
+	/* Delivery limits of this endpoint; 0: the [daemon] webhook_*. */
+	int64_t			 sub_rate;
+	int64_t			 sub_burst;
+	int64_t			 sub_concurrency;
 	/* The feed token's SHA-256, read at first use (subscriber_feed.c):
 	 * state 0 unread, 1 read, -1 unreadable. */
 	unsigned char		 sub_feed_token[32];
@@ -72,6 +77,26 @@ struct config {
 	int64_t			 cf_api_burst;		/* per token and IP */
 	char			**cf_trusted_proxies;	/* numeric addresses */
 	size_t			 cf_ntrusted_proxies;
+	char			*cf_proxy;	/* http://HOST:PORT, or NULL */
+	char			**cf_no_proxy;	/* noproxy.h rules */
+	size_t			 cf_nno_proxy;
+	int64_t			 cf_purge_contacts_after;	/* days */
+	int			 cf_log_format;	/* enum log_format */
+	/* Webhook delivery (webhook.h) and the WebSub hub (hub.h). */
+	int64_t			 cf_webhook_timeout;	/* seconds */
+	int64_t			 cf_webhook_max_in_flight;	/* in all */
+	int64_t			 cf_webhook_concurrency;	/* per endpoint */
+	int64_t			 cf_webhook_rate;	/* per endpoint, /s */
+	int64_t			 cf_webhook_burst;
+	int64_t			 cf_webhook_disable_after;	/* seconds */
+	int64_t			 cf_webhook_retention;	/* seconds */
+	int64_t			 cf_secret_overlap;	/* seconds */
+	int			 cf_hub;		/* serve POST /hub */
+	int64_t			 cf_hub_lease_min;	/* seconds */
+	int64_t			 cf_hub_lease_default;
+	int64_t			 cf_hub_lease_max;
+	int64_t			 cf_hub_max_subscriptions;
+	int64_t			 cf_hub_max_per_host;
 	struct source_conf_list	 cf_sources;
 	struct subscriber_conf_list cf_subscribers;
 };

@@ -16,6 +16,10 @@ struct event_base;
 struct feed_cache;
 struct fetcher;
 struct http_server;
+struct hub;
+struct outbox;
+struct webhook;
+struct websub;
 struct netguard;
 struct poller;
 struct store;
@@ -43,6 +47,14 @@ struct daemon {
 	 * name it (Link rel="hub", atom:link, JSON Feed hubs).  0 until
 	 * the hub exists. */
 	int			 d_hub_enabled;
+	/* Real-time push (issue 6): the webhook outbox's dispatcher and
+	 * delivery, the WebSub hub and this instance's subscriptions to
+	 * its sources' hubs.  NULL until made (unit tests make the ones
+	 * they need). */
+	struct outbox		*d_outbox;
+	struct webhook		*d_webhook;
+	struct hub		*d_hub;
+	struct websub		*d_websub;
 };
 
 /*

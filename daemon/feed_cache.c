@@ -333,5 +333,13 @@ feed_cache_segment(struct feed_cache *fc, struct feed_rep *fr, int gz)
 		return NULL;
 	}
 	fc->fc_files++;
+	/* The file is the body from now on: no second copy in memory. */
+	if (gz) {
+		free(fr->fr_gz);
+		fr->fr_gz = NULL;
+	} else {
+		free(fr->fr_body);
+		fr->fr_body = NULL;
+	}
 	return fr->fr_seg[gz];
 }

@@ -36,7 +36,7 @@ struct feed_rep {
 	char		 *fr_body;
 	size_t		  fr_len;
 	char		 *fr_gz;		/* NULL: sent as it is */
-	size_t		  fr_gzlen;
+	size_t		  fr_gzlen;		/* 0: no gzip copy */
 	char		  fr_etag[FEED_ETAG_SIZE];	/* with quotes */
 	char		  fr_etag_gz[FEED_ETAG_SIZE];
 	int64_t		  fr_last_modified;	/* unix seconds */
@@ -93,6 +93,8 @@ struct feed_cache_stats	*feed_cache_stats(struct feed_cache *);
  * socket can sendfile() from, made on first use for a cached
  * representation of at least FEED_FILE_MIN bytes while fewer than
  * FEED_CACHE_MAX_FILES exist; NULL: send it from memory.  Borrowed.
+ * Once made, it replaces fr_body (fr_gz): that pointer becomes NULL, its
+ * length stays.
  */
 struct evbuffer_file_segment *feed_cache_segment(struct feed_cache *,
 			    struct feed_rep *, int gz);

@@ -10,6 +10,12 @@
  *
  * Transfers beyond fe_max wait in fe_pending, outside the multi handle, so
  * that their timeouts only start once they run.
+ *
+ * With an outbound proxy (fetcher_set_proxy), transfers go hop by hop:
+ * fetch_proxy.c decides the route of each hop (direct, or tunnelled through
+ * the proxy to an address it resolved and the netguard passed) while the
+ * transfer waits in fe_routing; redirects are followed here, each one
+ * routed again, because curl cannot check a destination behind a proxy.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -27,6 +33,7 @@
 #include <event2/event.h>
 
 #include "fetch.h"
+#include "fetch_proxy.h"
 #include "log.h"
 #include "netguard.h"
 #include "../feeds/xmalloc.h"
@@ -50,6 +57,20 @@ struct transfer {
 	char			 tr_why[256];	/* the netguard's reason */
 	char			 tr_errbuf[CURL_ERROR_SIZE];
 	struct fetch_result	 tr_result;
+	/* Hop by hop (a proxy is set): see the top of this file. */
+	int			 tr_hop_mode;
+	int			 tr_max_redirects;
+	int			 tr_hops_left;
+	int			 tr_too_many;	/* a redirect past the limit */
+	int			 tr_routing;	/* on fe_routing */
+	int			 tr_via_proxy;	/* this hop's socket: the proxy */
+	int64_t			 tr_deadline_ms;	/* CLOCK_MONOTONIC */
+	int64_t			 tr_connect_timeout_ms;
+	char			*tr_url;	/* this hop's */
+	struct fetch_lookup	*tr_lookup;
+	struct curl_slist	*tr_connect_to;
+	enum fetch_error	 tr_hop_error;	/* the hop could not start */
+	char			 tr_hop_errmsg[256];
 };
 
 TAILQ_HEAD(transfer_list, transfer);
@@ -66,6 +87,9 @@ struct fetcher {
 	struct event		*fe_timer;
 	struct transfer_list	 fe_active;	/* in the multi handle */
 	struct transfer_list	 fe_pending;	/* waiting for a slot */
+	struct transfer_list	 fe_routing;	/* hop being routed */
+	int			 fe_nrouting;
+	struct fetch_proxy	*fe_proxy;	/* NULL until a proxy is set */
 	LIST_HEAD(, sock)	 fe_socks;
 	int			 fe_nactive;
 	int			 fe_npending;
@@ -91,6 +115,8 @@ static const char *const error_codes[] = {
 static int	 fetch_initialized;
 
 static void	 fetcher_fill(struct fetcher *);
+static void	 transfer_done(struct transfer *, CURLcode, int);
+static void	 transfer_route(struct transfer *);
 
 const char *
 fetch_error_code(enum fetch_error e)
@@ -284,7 +310,10 @@ transfer_opensocket(void *arg, curlsocktype purpose,
 	}
 	memset(&ss, 0, sizeof(ss));
 	memcpy(&ss, &ca->addr, len < sizeof(ss) ? len : sizeof(ss));
-	if (transfer_guard(tr, (struct sockaddr *)&ss, "connect") == -1)
+	/* Through a proxy every socket goes to the proxy, which the
+	 * administrator chose; the destination was checked before. */
+	if (!tr->tr_via_proxy &&
+	    transfer_guard(tr, (struct sockaddr *)&ss, "connect") == -1)
 		return CURL_SOCKET_BAD;
 	return socket(ca->family, ca->socktype | SOCK_CLOEXEC, ca->protocol);
 }
@@ -308,7 +337,8 @@ transfer_prereq(void *arg, char *primary_ip, char *local_ip,
 		ss.ss_family = AF_INET;
 	else if (inet_pton(AF_INET6, ip, &sin6->sin6_addr) == 1)
 		ss.ss_family = AF_INET6;
-	if (transfer_guard(tr, (struct sockaddr *)&ss, "request") == -1)
+	if (!tr->tr_via_proxy &&
+	    transfer_guard(tr, (struct sockaddr *)&ss, "request") == -1)
 		return CURL_PREREQFUNC_ABORT;
 	return CURL_PREREQFUNC_OK;
 }
@@ -353,6 +383,38 @@ transfer_add_header(struct transfer *tr, const char *name, const char *v)
 	return 0;
 }
 
+/* fq_headers, and the body of a POST (curl copies it). */
+static int
+transfer_setup_request(struct transfer *tr, const struct fetch_request *fq)
+{
+	CURL *e = tr->tr_easy;
+	const char *const *h;
+	struct curl_slist *l;
+
+	for (h = fq->fq_headers; h != NULL && *h != NULL; h++) {
+		if (strchr(*h, ':') == NULL || !header_value_ok(*h, strlen(*h)))
+			return -1;
+		if ((l = curl_slist_append(tr->tr_headers, *h)) == NULL)
+			return -1;
+		tr->tr_headers = l;
+	}
+	if (fq->fq_method == NULL || strcmp(fq->fq_method, "GET") == 0)
+		return 0;
+	if (strcmp(fq->fq_method, "POST") != 0)
+		return -1;
+	/* A receiver that does not answer 100 would cost a second. */
+	if ((l = curl_slist_append(tr->tr_headers, "Expect:")) == NULL)
+		return -1;
+	tr->tr_headers = l;
+	if (curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+	    (curl_off_t)fq->fq_body_len) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS,
+	    fq->fq_body != NULL ? (const char *)fq->fq_body : "") != CURLE_OK)
+		return -1;
+	return 0;
+}
+
 static int
 transfer_setup(struct transfer *tr, const struct fetch_request *fq)
 {
@@ -365,7 +427,8 @@ transfer_setup(struct transfer *tr, const struct fetch_request *fq)
 		ua = FETCH_DEFAULT_USER_AGENT;
 	if (transfer_add_header(tr, "If-None-Match", fq->fq_etag) == -1 ||
 	    transfer_add_header(tr, "If-Modified-Since",
-	    fq->fq_last_modified) == -1)
+	    fq->fq_last_modified) == -1 ||
+	    transfer_setup_request(tr, fq) == -1)
 		return -1;
 	if (curl_easy_setopt(e, CURLOPT_PRIVATE, tr) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, tr->tr_errbuf) ||
@@ -410,6 +473,8 @@ transfer_free(struct transfer *tr)
 	if (tr->tr_easy != NULL)
 		curl_easy_cleanup(tr->tr_easy);
 	curl_slist_free_all(tr->tr_headers);
+	curl_slist_free_all(tr->tr_connect_to);
+	free(tr->tr_url);
 	buf_free(&fr->fr_body);
 	free(fr->fr_etag);
 	free(fr->fr_last_modified);
@@ -484,16 +549,33 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 	struct fetch_result *fr = &tr->tr_result;
 	const char *msg, *prefix;
 	char *url = NULL;
-	long status = 0, oserr = 0;
+	long status = 0, oserr = 0, connect_code = 0;
 
 	curl_easy_getinfo(tr->tr_easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(tr->tr_easy, CURLINFO_EFFECTIVE_URL, &url);
 	fr->fr_status = status;
 	fr->fr_effective_url = xstrdup_opt(url);
 	fr->fr_error = transfer_error(tr, code, &prefix);
+	if (tr->tr_via_proxy && code != CURLE_OK &&
+	    curl_easy_getinfo(tr->tr_easy, CURLINFO_HTTP_CONNECTCODE,
+	    &connect_code) == CURLE_OK && connect_code >= 300)
+		fr->fr_error = FETCH_ERR_CONNECT;
+	else
+		connect_code = 0;
+	if (tr->tr_too_many)
+		fr->fr_error = FETCH_ERR_REDIRECTS;
+	if (tr->tr_hop_error != FETCH_OK) {
+		/* The hop never ran: nothing of curl's is about it. */
+		fr->fr_error = tr->tr_hop_error;
+		fr->fr_status = 0;
+		free(fr->fr_effective_url);
+		fr->fr_effective_url = xstrdup_opt(tr->tr_url);
+	}
 	if (aborted)
 		fr->fr_error = FETCH_ERR_ABORTED;
 	msg = tr->tr_errbuf[0] ? tr->tr_errbuf : curl_easy_strerror(code);
+	if (tr->tr_hop_error != FETCH_OK && !aborted)
+		msg = tr->tr_hop_errmsg;
 	switch (fr->fr_error) {
 	case FETCH_OK:
 		break;
@@ -503,7 +585,7 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 		break;
 	case FETCH_ERR_REFUSED:
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s",
-		    tr->tr_why);
+		    tr->tr_hop_error != FETCH_OK ? msg : tr->tr_why);
 		break;
 	case FETCH_ERR_TOO_LARGE:
 		if (tr->tr_headers_too_large)
@@ -515,12 +597,30 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 			    "body exceeds %zu bytes", fr->fr_body.max);
 		break;
 	case FETCH_ERR_CONNECT:
+		if (connect_code != 0) {
+			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
+			    "the proxy refused the tunnel (HTTP %ld to "
+			    "CONNECT)", connect_code);
+			break;
+		}
+		if (tr->tr_hop_error != FETCH_OK) {
+			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s",
+			    msg);
+			break;
+		}
 		/* The error buffer says "Couldn't connect"; errno says why. */
 		curl_easy_getinfo(tr->tr_easy, CURLINFO_OS_ERRNO, &oserr);
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%.200s%s%s%s",
 		    msg, oserr ? " (" : "", oserr ? strerror(oserr) : "",
 		    oserr ? ")" : "");
 		break;
+	case FETCH_ERR_REDIRECTS:
+		if (tr->tr_too_many) {
+			snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg),
+			    "more than %d redirects", tr->tr_max_redirects);
+			break;
+		}
+		/* FALLTHROUGH */
 	default:
 		snprintf(fr->fr_errmsg, sizeof(fr->fr_errmsg), "%s%.240s",
 		    prefix, msg);
@@ -535,12 +635,58 @@ transfer_result(struct transfer *tr, CURLcode code, int aborted)
 	    fr->fr_error != FETCH_OK ? ": " : "", fr->fr_errmsg);
 }
 
+/*
+ * Hop by hop: a redirect within the limit is routed and run again on the
+ * same handle (its options, body included, stay); 1 when that happened.
+ */
+static int
+transfer_next_hop(struct transfer *tr, CURLcode code)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+	char *next = NULL, *method = NULL;
+	long status = 0;
+
+	if (code != CURLE_OK || tr->tr_hop_error != FETCH_OK)
+		return 0;
+	curl_easy_getinfo(tr->tr_easy, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 301 && status != 302 && status != 303 &&
+	    status != 307 && status != 308)
+		return 0;
+	/* Absolute, resolved against this hop's URL by curl. */
+	if (curl_easy_getinfo(tr->tr_easy, CURLINFO_REDIRECT_URL,
+	    &next) != CURLE_OK || next == NULL || tr->tr_max_redirects == 0)
+		return 0;	/* the 3xx is the answer */
+	if (tr->tr_hops_left == 0) {
+		tr->tr_too_many = 1;
+		return 0;
+	}
+	tr->tr_hops_left--;
+	free(tr->tr_url);
+	tr->tr_url = xstrdup(next);
+	/* As curl does when it follows: 303, and 301/302 after a POST. */
+	curl_easy_getinfo(tr->tr_easy, CURLINFO_EFFECTIVE_METHOD, &method);
+	if (method != NULL && ((status == 303 && strcmp(method, "HEAD") != 0)
+	    || ((status == 301 || status == 302) &&
+	    strcmp(method, "POST") == 0)))
+		curl_easy_setopt(tr->tr_easy, CURLOPT_HTTPGET, 1L);
+	if (tr->tr_active) {
+		curl_multi_remove_handle(fe->fe_multi, tr->tr_easy);
+		TAILQ_REMOVE(&fe->fe_active, tr, tr_entry);
+		fe->fe_nactive--;
+		tr->tr_active = 0;
+	}
+	transfer_route(tr);
+	return 1;
+}
+
 /* Fills the result, takes the transfer off its list, calls back, frees. */
 static void
 transfer_done(struct transfer *tr, CURLcode code, int aborted)
 {
 	struct fetcher *fe = tr->tr_fetcher;
 
+	if (!aborted && tr->tr_hop_mode && transfer_next_hop(tr, code))
+		return;
 	transfer_result(tr, code, aborted);
 	if (tr->tr_active) {
 		curl_multi_remove_handle(fe->fe_multi, tr->tr_easy);
@@ -549,6 +695,10 @@ transfer_done(struct transfer *tr, CURLcode code, int aborted)
 	} else if (tr->tr_queued) {
 		TAILQ_REMOVE(&fe->fe_pending, tr, tr_entry);
 		fe->fe_npending--;
+	} else if (tr->tr_routing) {
+		fetch_lookup_cancel(tr->tr_lookup);
+		TAILQ_REMOVE(&fe->fe_routing, tr, tr_entry);
+		fe->fe_nrouting--;
 	}
 	fe->fe_in_cb++;
 	tr->tr_cb(&tr->tr_result, tr->tr_arg);
@@ -677,6 +827,7 @@ fetcher_new(struct event_base *base, int max_concurrent)
 	fe->fe_max = max_concurrent > 0 ? max_concurrent : 1;
 	TAILQ_INIT(&fe->fe_active);
 	TAILQ_INIT(&fe->fe_pending);
+	TAILQ_INIT(&fe->fe_routing);
 	LIST_INIT(&fe->fe_socks);
 	if ((fe->fe_timer = evtimer_new(base, timer_fired, fe)) == NULL ||
 	    (fe->fe_multi = curl_multi_init()) == NULL ||
@@ -710,8 +861,10 @@ fetcher_free(struct fetcher *fe)
 		fatalx("%s: called from a fetch callback", __func__);
 	fe->fe_closing = 1;
 	while ((tr = TAILQ_FIRST(&fe->fe_active)) != NULL ||
-	    (tr = TAILQ_FIRST(&fe->fe_pending)) != NULL)
+	    (tr = TAILQ_FIRST(&fe->fe_pending)) != NULL ||
+	    (tr = TAILQ_FIRST(&fe->fe_routing)) != NULL)
 		transfer_done(tr, CURLE_OK, 1);
+	fetch_proxy_free(fe->fe_proxy);
 	curl_multi_cleanup(fe->fe_multi);
 	while (!LIST_EMPTY(&fe->fe_socks))
 		sock_free(LIST_FIRST(&fe->fe_socks));
@@ -758,6 +911,119 @@ fetcher_fill(struct fetcher *fe)
 	}
 }
 
+/* FIFO: a new transfer (or hop) never overtakes a queued one. */
+static int
+transfer_enqueue(struct transfer *tr)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+
+	if (fe->fe_nactive < fe->fe_max && TAILQ_EMPTY(&fe->fe_pending))
+		return transfer_activate(tr);
+	TAILQ_INSERT_TAIL(&fe->fe_pending, tr, tr_entry);
+	fe->fe_npending++;
+	tr->tr_queued = 1;
+	return 0;
+}
+
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The route of a hop is decided: set the handle up for it and run it. */
+static void
+transfer_routed(const struct fetch_hop *hop, void *arg)
+{
+	struct transfer *tr = arg;
+	struct fetcher *fe = tr->tr_fetcher;
+	struct curl_slist *to = NULL;
+	CURL *e = tr->tr_easy;
+	int64_t left;
+
+	tr->tr_lookup = NULL;
+	TAILQ_REMOVE(&fe->fe_routing, tr, tr_entry);
+	fe->fe_nrouting--;
+	tr->tr_routing = 0;
+	left = tr->tr_deadline_ms - monotonic_ms();
+	if (hop->fh_error != FETCH_OK) {
+		tr->tr_hop_error = hop->fh_error;
+		snprintf(tr->tr_hop_errmsg, sizeof(tr->tr_hop_errmsg), "%s",
+		    hop->fh_errmsg);
+		transfer_done(tr, CURLE_OK, 0);
+		return;
+	}
+	if (left <= 0) {
+		tr->tr_hop_error = FETCH_ERR_TIMEOUT;
+		snprintf(tr->tr_hop_errmsg, sizeof(tr->tr_hop_errmsg),
+		    "timed out before %s", tr->tr_url);
+		transfer_done(tr, CURLE_OK, 0);
+		return;
+	}
+	transfer_response_reset(tr);
+	tr->tr_errbuf[0] = '\0';
+	tr->tr_via_proxy = hop->fh_via_proxy;
+	if (hop->fh_via_proxy &&
+	    (to = curl_slist_append(NULL, hop->fh_connect_to)) == NULL)
+		goto fail;
+	if (curl_easy_setopt(e, CURLOPT_URL, tr->tr_url) != CURLE_OK ||
+	    curl_easy_setopt(e, CURLOPT_PROXY, hop->fh_via_proxy ?
+	    hop->fh_proxy : "") ||
+	    /* The environment's no_proxy never counts: ours did. */
+	    curl_easy_setopt(e, CURLOPT_NOPROXY, "") ||
+	    curl_easy_setopt(e, CURLOPT_PROXYTYPE, (long)CURLPROXY_HTTP) ||
+	    curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL,
+	    hop->fh_via_proxy ? 1L : 0L) ||
+	    curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L) ||
+	    curl_easy_setopt(e, CURLOPT_CONNECT_TO, to) ||
+	    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)left))
+		goto fail;
+	curl_slist_free_all(tr->tr_connect_to);
+	tr->tr_connect_to = to;
+	if (transfer_enqueue(tr) == 0)
+		return;
+	to = NULL;	/* tr_connect_to now, freed with the transfer */
+ fail:
+	curl_slist_free_all(to);
+	snprintf(tr->tr_errbuf, sizeof(tr->tr_errbuf),
+	    "cannot start the transfer");
+	transfer_done(tr, CURLE_FAILED_INIT, 0);
+}
+
+static void
+transfer_route(struct transfer *tr)
+{
+	struct fetcher *fe = tr->tr_fetcher;
+
+	TAILQ_INSERT_TAIL(&fe->fe_routing, tr, tr_entry);
+	fe->fe_nrouting++;
+	tr->tr_routing = 1;
+	tr->tr_lookup = fetch_proxy_route(fe->fe_proxy, tr->tr_url,
+	    tr->tr_guard, tr->tr_connect_timeout_ms, transfer_routed, tr);
+}
+
+/* With a proxy: this file follows the redirects, one routed hop each. */
+static int
+transfer_hop_mode(struct transfer *tr, const struct fetch_request *fq)
+{
+	if (curl_easy_setopt(tr->tr_easy, CURLOPT_FOLLOWLOCATION, 0L) !=
+	    CURLE_OK)
+		return -1;
+	tr->tr_hop_mode = 1;
+	tr->tr_max_redirects = fq->fq_max_redirects > 0 ?
+	    fq->fq_max_redirects : 0;
+	tr->tr_hops_left = tr->tr_max_redirects;
+	tr->tr_url = xstrdup(fq->fq_url);
+	tr->tr_connect_timeout_ms = clamp_ms(fq->fq_connect_timeout_ms,
+	    FETCH_DEFAULT_CONNECT_TIMEOUT_MS);
+	tr->tr_deadline_ms = monotonic_ms() + clamp_ms(fq->fq_timeout_ms,
+	    FETCH_DEFAULT_TIMEOUT_MS);
+	return 0;
+}
+
 int
 fetch_start(struct fetcher *fe, const struct fetch_request *fq,
     fetch_done_cb cb, void *arg)
@@ -784,23 +1050,42 @@ fetch_start(struct fetcher *fe, const struct fetch_request *fq,
 		    fq->fq_url);
 		goto fail;
 	}
-	/* FIFO: a new transfer never overtakes a queued one. */
-	if (fe->fe_nactive < fe->fe_max && TAILQ_EMPTY(&fe->fe_pending)) {
-		if (transfer_activate(tr) == -1)
+	if (fetch_proxy_url(fe->fe_proxy) != NULL) {
+		if (transfer_hop_mode(tr, fq) == -1)
 			goto fail;
-	} else {
-		TAILQ_INSERT_TAIL(&fe->fe_pending, tr, tr_entry);
-		fe->fe_npending++;
-		tr->tr_queued = 1;
+		transfer_route(tr);
+		return 0;
 	}
+	if (transfer_enqueue(tr) == -1)
+		goto fail;
 	return 0;
 fail:
 	transfer_free(tr);
 	return -1;
 }
 
+void
+fetcher_set_max_connections(struct fetcher *fe, long n)
+{
+	if (n > 0 && curl_multi_setopt(fe->fe_multi, CURLMOPT_MAXCONNECTS,
+	    n) != CURLM_OK)
+		log_warnx("%s: cannot keep %ld connections", __func__, n);
+}
+
 int
 fetcher_in_flight(const struct fetcher *fe)
 {
-	return fe->fe_nactive + fe->fe_npending;
+	return fe->fe_nactive + fe->fe_npending + fe->fe_nrouting;
+}
+
+int
+fetcher_set_proxy(struct fetcher *fe, const char *url,
+    char *const *no_proxy, size_t n)
+{
+	if (fe->fe_proxy == NULL) {
+		if (url == NULL)
+			return 0;
+		fe->fe_proxy = fetch_proxy_new(fe->fe_base);
+	}
+	return fetch_proxy_set(fe->fe_proxy, url, no_proxy, n);
 }

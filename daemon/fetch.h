@@ -8,8 +8,11 @@
  * transfer with FETCH_ERR_TOO_LARGE.  Outbound addresses are checked by
  * the netguard at socket-open time, for the first hop and every redirect,
  * and again before each request on a reused connection.  Proxies from the
- * environment (http_proxy ...) are ignored, so the netguard always sees
- * the origin.
+ * environment (http_proxy, no_proxy ...) are ignored, so the netguard
+ * always sees the origin.  With a proxy set by fetcher_set_proxy(), the
+ * destination of every hop is resolved and checked before the proxy is
+ * asked to tunnel to it (fetch_proxy.h), and redirects are followed hop by
+ * hop, each checked the same way.
  *
  * Callbacks run from the event loop, never from inside fetch_start().  A
  * callback may call fetch_start() but must not call fetcher_free() (that
@@ -67,6 +70,18 @@ struct fetch_request {
 	int64_t			 fq_timeout_ms;
 	int			 fq_max_redirects;
 	const struct netguard	*fq_guard;	/* borrowed; outlives the fetch */
+	/*
+	 * A request other than a plain GET (webhooks, WebSub).  fq_method
+	 * NULL is GET; "POST" sends fq_body (copied; fq_body_len bytes,
+	 * may be 0) without "Expect: 100-continue".  fq_headers is NULL or
+	 * a NULL-terminated list of "Name: value" lines (copied) added to
+	 * the request; a line with a CR, LF or other control character is
+	 * refused (fetch_start() fails).
+	 */
+	const char		*fq_method;
+	const void		*fq_body;
+	size_t			 fq_body_len;
+	const char *const	*fq_headers;
 };
 
 /*
@@ -103,7 +118,20 @@ void		 fetcher_free(struct fetcher *);
 /* 0 when the callback will be called exactly once; -1 when it will not. */
 int		 fetch_start(struct fetcher *, const struct fetch_request *,
 		    fetch_done_cb, void *arg);
-/* Transfers running or queued. */
+/*
+ * How many idle connections the fetcher keeps open for reuse (keep-alive
+ * across transfers to the same host; libcurl's default otherwise).
+ */
+void		 fetcher_set_max_connections(struct fetcher *, long);
+/*
+ * The outbound proxy ([daemon] proxy, "http://[USER:PASSWORD@]HOST:PORT";
+ * NULL: none) and the destinations reached without it (no_proxy rules,
+ * noproxy.h).  Transfers that already started keep their route; the next
+ * hop takes the new setting.  -1 when a rule does not parse (no change).
+ */
+int		 fetcher_set_proxy(struct fetcher *, const char *url,
+		    char *const *no_proxy, size_t n);
+/* Transfers running, queued, or being routed. */
 int		 fetcher_in_flight(const struct fetcher *);
 /* A short stable label for metrics: "dns", "timeout", "too_large", ... */
 const char	*fetch_error_code(enum fetch_error);

@@ -21,11 +21,14 @@
 #include "feed_cache.h"
 #include "fetch.h"
 #include "http.h"
+#include "hub.h"
 #include "log.h"
 #include "netguard.h"
+#include "outbox.h"
 #include "poller.h"
 #include "sdnotify.h"
 #include "store.h"
+#include "webhook.h"
 
 #define DEFAULT_CONFIG	"/etc/tsunagu/tsunagu.conf"
 
@@ -87,6 +90,14 @@ daemon_start(struct daemon *d, struct config *cf)
 		    port);
 	d->d_base_url = xstrdup(cf->cf_base_url ? cf->cf_base_url :
 	    d->d_bound_url);
+	/* Deliveries pending from before resume at once. */
+	if ((d->d_webhook = webhook_new(d)) == NULL ||
+	    (d->d_outbox = outbox_new(d)) == NULL)
+		return -1;
+	if (cf->cf_hub) {
+		d->d_hub = hub_new(d);
+		d->d_hub_enabled = d->d_hub != NULL;
+	}
 	d->d_poller = poller_new(d);
 	if (poller_sync(d->d_poller) == -1)
 		return -1;
@@ -102,6 +113,9 @@ daemon_stop(struct daemon *d)
 	/* In-flight fetches end first: their callbacks touch the poller. */
 	fetcher_free(d->d_fetcher);
 	poller_free(d->d_poller);
+	hub_free(d->d_hub);
+	outbox_free(d->d_outbox);
+	webhook_free(d->d_webhook);
 	http_server_free(d->d_http);
 	feed_cache_free(d->d_feed_cache);
 	store_close(d->d_store);

@@ -6,6 +6,7 @@
 #include "daemon.h"
 #include "metrics.h"
 #include "store.h"
+#include "webhook.h"
 
 /* Label values escape backslash, double quote and newline. */
 static void
@@ -97,5 +98,5 @@ metrics_render(struct daemon *d, struct buf *b)
 	    "started.\n# TYPE tsunagu_start_time_seconds gauge\n"
 	    "tsunagu_start_time_seconds %" PRId64 "\n", d->d_started);
 	store_source_list_free(list, n);
-	return 0;
+	return webhook_metrics(d, b);
 }

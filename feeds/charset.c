@@ -287,6 +287,40 @@ fail:
 	return -1;
 }
 
+/*
+ * glibc's UTF-8 decoder lets code points beyond U+10FFFF through (F5-F7
+ * leads, 5- and 6-byte forms): what iconv gave back is checked, and each
+ * byte of a sequence that is still invalid becomes a counted U+FFFD.
+ */
+static void
+repair_utf8(struct charset_result *r)
+{
+	const unsigned char *p = (const unsigned char *)r->cr_data;
+	size_t i = 0, o = 0, n;
+	char *out;
+
+	if (text_is_utf8(r->cr_data, r->cr_len))
+		return;
+	out = xreallocarray(NULL, r->cr_len + 1, 3);
+	while (i < r->cr_len) {
+		n = p[i] < 0xc0 ? 1 : p[i] < 0xe0 ? 2 : p[i] < 0xf0 ? 3 : 4;
+		if (n <= r->cr_len - i && text_is_utf8((const char *)p + i, n)) {
+			memcpy(out + o, p + i, n);
+			o += n;
+			i += n;
+			continue;
+		}
+		memcpy(out + o, replacement, sizeof(replacement) - 1);
+		o += sizeof(replacement) - 1;
+		i++;
+		r->cr_replaced++;
+	}
+	out[o] = '\0';
+	free(r->cr_data);
+	r->cr_data = out;
+	r->cr_len = o;
+}
+
 /* Decodes data as cs into r (cr_charset left to the caller). */
 static int
 decode_as(const struct charset *cs, const char *data, size_t len,
@@ -308,6 +342,7 @@ decode_as(const struct charset *cs, const char *data, size_t len,
 		    CHARSET_OUT_MAX >> 20);
 		return -1;
 	}
+	repair_utf8(r);
 	/* A byte order mark the conversion kept is no text. */
 	if (r->cr_len >= 3 && memcmp(r->cr_data, "\xef\xbb\xbf", 3) == 0) {
 		memmove(r->cr_data, r->cr_data + 3, r->cr_len - 2);
@@ -585,6 +620,11 @@ control_fix(const unsigned char *p, size_t left, char out[3])
 	}
 	if (p[0] == 0xc2 && left >= 2 && p[1] >= 0x80 && p[1] <= 0x9f &&
 	    (c = charset_c1_to_cp1252(p[1])) != p[1]) {
+		if (c < 0x800) {	/* Œ Š ƒ ˆ ˜ ...: two bytes, never three */
+			out[0] = (char)(0xc0 | (c >> 6));
+			out[1] = (char)(0x80 | (c & 0x3f));
+			return 2;
+		}
 		out[0] = (char)(0xe0 | (c >> 12));
 		out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
 		out[2] = (char)(0x80 | (c & 0x3f));
@@ -608,7 +648,7 @@ size_t
 charset_replace_controls(struct charset_result *r)
 {
 	const unsigned char *p = (const unsigned char *)r->cr_data;
-	size_t i, n, o = 0, len = r->cr_len, fixes = 0, replaced = 0;
+	size_t i, n, k, o = 0, len = r->cr_len, fixes = 0, replaced = 0;
 	char fix[3], *out;
 
 	for (i = 0; i < len; i += n) {
@@ -626,12 +666,12 @@ charset_replace_controls(struct charset_result *r)
 		n = seq_len(p[i]);
 		if (n > len - i)
 			n = len - i;
-		if (control_fix(p + i, len - i, fix) > 0) {
-			if (fix[0] == replacement[0] && fix[1] ==
+		if ((k = control_fix(p + i, len - i, fix)) > 0) {
+			if (k == 3 && fix[0] == replacement[0] && fix[1] ==
 			    replacement[1] && fix[2] == replacement[2])
 				replaced++;
-			memcpy(out + o, fix, 3);
-			o += 3;
+			memcpy(out + o, fix, k);
+			o += k;
 		} else {
 			memcpy(out + o, p + i, n);
 			o += n;

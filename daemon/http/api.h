@@ -61,6 +61,9 @@ extern const struct route route_api_posting;
 extern const struct route route_api_posting_edit;
 extern const struct route route_api_posting_withdraw;
 extern const struct route route_api_posting_approve;
+extern const struct route route_api_posting_reject;
+extern const struct route route_api_moderation;
+extern const struct route route_api_audit;
 
 /* RFC 3339 in Japan time, or JSON null for 0 ("never"). */
 json_t	*api_time(int64_t);
@@ -114,5 +117,35 @@ int	 api_check_filter(struct http_request *, const char *field,
 int	 api_own_subscriber(struct http_request *, const char *name);
 /* "role:token-id" or "role:organization:token-id", for the records. */
 void	 api_actor(struct http_request *, char *buf, size_t len);
+
+/* --- moderation and the audit trail (api_moderation.c, api_audit.c) -- */
+
+struct store_actor;
+struct token_info;
+
+/*
+ * Who the request acts as, for the audit trail: tk receives the token's
+ * record, which lends sa its label (token_info_free(tk) after use).
+ */
+void	 api_store_actor(struct http_request *, struct store_actor *sa,
+	    struct token_info *tk);
+/* {"field": {"from": old, "to": new}} for the members that differ. */
+json_t	*api_audit_diff(const json_t *before, const json_t *after);
+/* Audit rows of a submission and of an edit (action "edit" or
+ * "withdraw"); a failure is logged, not answered. */
+void	 api_audit_submit(struct http_request *, const struct posting *);
+void	 api_audit_edit(struct http_request *, const char *action,
+	    const struct posting *before, const struct posting *after);
+/*
+ * After an edit is stored: its audit row, and, when a group changed its
+ * rejected posting, the posting back in the queue.  Returns the
+ * moderation state the posting has now (moderation, or "pending").
+ */
+const char *api_moderation_after_edit(struct http_request *,
+	    const char *action, const struct posting *before,
+	    const struct posting *after, const char *moderation);
+/* Sets "decision" of a posting's JSON: the decision made on it, or null. */
+void	 api_moderation_annotate(struct http_request *, json_t *posting,
+	    const char *id);
 
 #endif

@@ -1,10 +1,12 @@
 /*
  * api_postings.c — /api/v1/postings: listing postings in every moderation
- * state, group submissions, edits by coordinators, withdrawal, approval.
+ * state, group submissions, edits by coordinators, withdrawal.  Approval
+ * and rejection are in api_moderation.c.
  *
  * Who may touch what: admins and coordinators every posting; a group only
  * the postings its organization submitted.  A submission is stored as
- * pending and never appears in a feed until it is approved.
+ * pending and never appears in a feed until it is approved.  Submissions
+ * and edits leave a row in the audit trail (api_audit.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -218,7 +220,7 @@ postings_list(struct http_request *hr)
 	struct admin_posting *list;
 	struct posting *last;
 	char *cursor = NULL;
-	json_t *arr;
+	json_t *arr, *o;
 	size_t n, shown, i;
 	int rc;
 
@@ -247,10 +249,12 @@ postings_list(struct http_request *hr)
 		    last->pst_id);
 	}
 	arr = json_array();
-	for (i = 0; i < shown; i++)
-		json_array_append_new(arr, api_posting_json(hr,
-		    list[i].ap_posting, list[i].ap_moderation,
-		    list[i].ap_organization));
+	for (i = 0; i < shown; i++) {
+		o = api_posting_json(hr, list[i].ap_posting,
+		    list[i].ap_moderation, list[i].ap_organization);
+		api_moderation_annotate(hr, o, list[i].ap_posting->pst_id);
+		json_array_append_new(arr, o);
+	}
 	store_admin_postings_free(list, n);
 	reply_json(hr, 200, json_pack("{s:o,s:o}", "postings", arr, "next",
 	    api_string(cursor)));
@@ -336,6 +340,7 @@ posting_submit(struct http_request *hr)
 	}
 	api_actor(hr, actor, sizeof(actor));
 	log_info("posting %s: submitted by %s, pending moderation", id, actor);
+	api_audit_submit(hr, p);
 	snprintf(location, sizeof(location), "/api/v1/postings/%s", id);
 	reply_header(hr, "Location", location);
 	reply_json(hr, 201, api_posting_json(hr, p, MODERATION_PENDING,
@@ -439,20 +444,25 @@ posting_show(struct http_request *hr)
 		o = api_posting_json(hr, p, pa.pa_moderation,
 		    pa.pa_organization);
 		json_object_set_new(o, "merge", merge);
+		api_moderation_annotate(hr, o, p->pst_id);
 		reply_json(hr, 200, o);
 	}
 	posting_free(p);
 	posting_admin_free(&pa);
 }
 
-/* Applies patch (checked) and answers with the posting as stored. */
+/*
+ * Applies patch (checked) to before and answers with the posting as
+ * stored; action names it in the audit trail.
+ */
 static void
-apply_edit(struct http_request *hr, const char *id, json_t *patch,
-    const struct posting_admin *pa)
+apply_edit(struct http_request *hr, const struct posting *before,
+    json_t *patch, const struct posting_admin *pa, const char *action)
 {
+	const char *id = before->pst_id, *moderation;
 	struct posting *p = NULL;
 	char actor[160], *clean;
-	json_t *html;
+	json_t *html, *o;
 
 	if ((html = json_object_get(patch, "content_html")) != NULL &&
 	    json_is_string(html)) {
@@ -466,8 +476,11 @@ apply_edit(struct http_request *hr, const char *id, json_t *patch,
 	    api_now(hr), &p)) {
 	case 0:
 		log_info("posting %s: edited by %s", id, actor);
-		reply_json(hr, 200, api_posting_json(hr, p, pa->pa_moderation,
-		    pa->pa_organization));
+		moderation = api_moderation_after_edit(hr, action, before, p,
+		    pa->pa_moderation);
+		o = api_posting_json(hr, p, moderation, pa->pa_organization);
+		api_moderation_annotate(hr, o, id);
+		reply_json(hr, 200, o);
 		posting_free(p);
 		break;
 	case 1:
@@ -494,7 +507,7 @@ posting_edit(struct http_request *hr)
 	if (submission_check_edit(body, p, &err) == -1)
 		reply_bad(hr, &err);
 	else
-		apply_edit(hr, p->pst_id, body, &pa);
+		apply_edit(hr, p, body, &pa, "edit");
  done:
 	json_decref(body);
 	posting_free(p);
@@ -515,46 +528,13 @@ posting_withdraw(struct http_request *hr)
 		    p->pst_id);
 	else {
 		patch = json_pack("{s:s}", "status", "withdrawn");
-		apply_edit(hr, p->pst_id, patch, &pa);
+		apply_edit(hr, p, patch, &pa, "withdraw");
 		json_decref(patch);
 	}
 	posting_free(p);
 	posting_admin_free(&pa);
 }
 
-static void
-posting_approve(struct http_request *hr)
-{
-	struct posting_admin pa;
-	struct posting *p;
-	char actor[160];
-
-	api_actor(hr, actor, sizeof(actor));
-	switch (store_submission_approve(hr->hr_daemon->d_store,
-	    hr->hr_args[0], actor, api_now(hr))) {
-	case 0:
-		log_info("posting %s: approved by %s", hr->hr_args[0], actor);
-		if (load_posting(hr, &p, &pa) == 0) {
-			reply_json(hr, 200, api_posting_json(hr, p,
-			    pa.pa_moderation, pa.pa_organization));
-			posting_free(p);
-			posting_admin_free(&pa);
-		}
-		break;
-	case 1:
-		reply_error(hr, 404, "no posting '%s'", hr->hr_args[0]);
-		break;
-	case 2:
-		reply_error(hr, 409, "posting '%s' is not pending",
-		    hr->hr_args[0]);
-		break;
-	default:
-		reply_error(hr, 500, "the store failed; see the log");
-		break;
-	}
-}
-
-#define ADMIN		AUTH_ROLE_BIT(AUTH_ADMIN)
 #define EDITORS		(AUTH_ROLE_BIT(AUTH_ADMIN) |			\
 			 AUTH_ROLE_BIT(AUTH_COORDINATOR) |		\
 			 AUTH_ROLE_BIT(AUTH_GROUP))
@@ -601,12 +581,4 @@ const struct route route_api_posting_withdraw = {
 	.rt_handler = posting_withdraw,
 	.rt_roles = EDITORS,
 	.rt_summary = "withdraw a posting (a tombstone travels in the feeds)",
-};
-
-const struct route route_api_posting_approve = {
-	.rt_methods = EVHTTP_REQ_POST,
-	.rt_pattern = "/api/v1/postings/{id}/approve",
-	.rt_handler = posting_approve,
-	.rt_roles = ADMIN,
-	.rt_summary = "publish a pending submission",
 };

@@ -43,6 +43,9 @@ const struct route *const api_routes[] = {
 	&route_api_posting_edit,
 	&route_api_posting_withdraw,
 	&route_api_posting_approve,
+	&route_api_posting_reject,
+	&route_api_moderation,
+	&route_api_audit,
 	NULL
 };
 

@@ -99,8 +99,7 @@ header(struct evkeyvalq *out, const char *name, const char *value)
  * must not wait for the client's delayed ACK (Nagle): without TCP_NODELAY
  * a keep-alive client stalls 40 ms on every feed that does not fit one
  * segment.  And a bufferevent writes 16 KiB per loop turn by default; a
- * feed goes out in as few writes as the socket takes.  Cheap to repeat
- * per reply.
+ * feed goes out in as few writes as the socket takes.
  */
 static void
 tune_connection(struct evhttp_request *req)
@@ -113,6 +112,9 @@ tune_connection(struct evhttp_request *req)
 	if (evcon == NULL ||
 	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
 	    (fd = bufferevent_getfd(bev)) < 0)
+		return;
+	/* Once per connection: the write size marks it done. */
+	if (bufferevent_get_max_single_write(bev) == FEED_MAX_SINGLE_WRITE)
 		return;
 	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	(void)bufferevent_set_max_single_write(bev, FEED_MAX_SINGLE_WRITE);
@@ -135,7 +137,7 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	const char *inm = evhttp_find_header(in, "If-None-Match");
 	const char *ims = evhttp_find_header(in, "If-Modified-Since");
-	int gz = fr->fr_gz != NULL &&
+	int gz = fr->fr_gzlen > 0 &&
 	    accepts_gzip(evhttp_find_header(in, "Accept-Encoding"));
 	const char *tag = gz ? fr->fr_etag_gz : fr->fr_etag;
 	struct evbuffer_file_segment *seg;

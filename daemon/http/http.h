@@ -53,6 +53,10 @@ extern const struct route route_feeds;
 extern const struct route route_feeds_sub;
 extern const struct route route_healthz;
 extern const struct route route_metrics;
+/* The /admin/ pages (route_admin.c). */
+extern const struct route route_admin;
+extern const struct route route_admin_index;
+extern const struct route route_admin_file;
 
 /*
  * Binds host:port (0: ephemeral) and serves; the port actually bound is

@@ -29,6 +29,9 @@ static const struct route *const routes[] = {
 	&route_feeds_sub,
 	&route_healthz,
 	&route_metrics,
+	&route_admin,
+	&route_admin_index,
+	&route_admin_file,
 	NULL
 };
 

@@ -404,4 +404,316 @@ void	 store_posting_entries_free(struct posting_entry *, size_t n);
 int	 store_source_identity(struct store *, const char *name,
 	    int64_t *by_guid, int64_t *by_link, int64_t *by_hash);
 
+/* --- the moderation queue and the audit trail (moderation.c, audit.c) - */
+
+/* Who acts, as the audit trail records it (borrowed strings). */
+struct store_actor {
+	const char	*sa_token_id;		/* "admin-file" for that token */
+	const char	*sa_label;		/* the token's label, or NULL */
+	const char	*sa_organization;	/* coordinator, group; or NULL */
+	const char	*sa_role;		/* admin|coordinator|group */
+};
+
+/* The decision on a posting that waited (moderation_decision_free()). */
+struct moderation_decision {
+	char	*md_decision;		/* published|rejected */
+	char	*md_reason;		/* NULL: none given */
+	int64_t	 md_decided;		/* unix seconds */
+	char	*md_token_id;
+	char	*md_organization;
+	char	*md_role;
+};
+
+void	 moderation_decision_free(struct moderation_decision *);
+/* 1 when the posting has no decision (it never waited, or waits). */
+int	 store_moderation_decision(struct store *, const char *id,
+	    struct moderation_decision *out);
+/* moderation = on (1) or off (0) for a source; 1 when there is none. */
+int	 store_source_set_moderation(struct store *, const char *name,
+	    int on);
+/*
+ * The state a new posting of source starts in: MODERATION_PENDING when
+ * the source has moderation on, else MODERATION_PUBLISHED (static
+ * strings); NULL when the store failed.  For the fetch's write path,
+ * inside its transaction.
+ */
+const char *store_moderation_initial(struct store *, const char *source);
+/*
+ * The first decision on a pending posting wins.  decision is
+ * MODERATION_PUBLISHED (approve: revision + 1, date_modified = now, in
+ * the statement that publishes it) or MODERATION_REJECTED (reason
+ * required).  The decision and its audit row go in the same transaction.
+ * 0 decided; 1 no such posting; 2 not pending: *current (may be NULL)
+ * then holds the decision that was made, or is zeroed when there is none.
+ */
+int	 store_moderation_decide(struct store *, const char *id,
+	    const char *decision, const char *reason,
+	    const struct store_actor *, int64_t now,
+	    struct moderation_decision *current);
+/*
+ * A rejected posting waits again (its group changed it): its decision is
+ * cleared and a "resubmit" audit row written.  1 no such posting, 2 not
+ * rejected.
+ */
+int	 store_moderation_resubmit(struct store *, const char *id,
+	    const struct store_actor *, int64_t now);
+
+struct moderation_item {
+	struct posting	*mi_posting;
+	char		*mi_organization;	/* the submitting group, or NULL */
+	int64_t		 mi_waiting_since;	/* submitted, or date_modified */
+};
+
+/* Pending postings, the longest waiting first; *total counts them all. */
+int	 store_moderation_queue(struct store *, size_t limit,
+	    struct moderation_item **out, size_t *n, int64_t *total);
+void	 store_moderation_queue_free(struct moderation_item *, size_t n);
+
+struct audit_entry {
+	int64_t	 ae_id;			/* grows with every row */
+	int64_t	 ae_at;			/* unix seconds */
+	char	*ae_token_id;
+	char	*ae_token_label;
+	char	*ae_organization;
+	char	*ae_role;
+	char	*ae_action;	/* submit|edit|withdraw|approve|reject|resubmit */
+	char	*ae_posting_id;
+	char	*ae_changes;	/* JSON: {"field": {"from": x, "to": y}} */
+	char	*ae_reason;
+};
+
+struct audit_query {
+	int64_t		 aq_since;	/* > 0: at or after, unix seconds */
+	const char	*aq_posting;	/* NULL: any */
+	const char	*aq_actor;	/* a token id or an organization */
+	int64_t		 aq_before_id;	/* > 0: rows older than this id */
+	size_t		 aq_limit;	/* 0: no limit */
+};
+
+/* changes: JSON text (NULL: "{}"); reason may be NULL. */
+int	 store_audit_append(struct store *, const struct store_actor *,
+	    const char *action, const char *posting_id, const char *changes,
+	    const char *reason, int64_t now);
+/* Newest first. */
+int	 store_audit_list(struct store *, const struct audit_query *,
+	    struct audit_entry **out, size_t *n);
+void	 store_audit_list_free(struct audit_entry *, size_t n);
+
+/* --- the webhook outbox and its deliveries (outbox.c) --------------- */
+
+/*
+ * Events are written by triggers on postings (schemas/005_outbox.sql) in
+ * the transaction of the change.  The dispatcher reads the ones not yet
+ * fanned out, renders each body once and writes, in one transaction, the
+ * deliveries of the events it read and their payloads.  Times in ms.
+ */
+struct outbox_event {
+	int64_t	 oe_seq;
+	char	*oe_type;		/* posting.created|updated|withdrawn */
+	char	*oe_posting_id;
+	int64_t	 oe_revision;
+	char	*oe_doc;		/* storage JSON as committed */
+	char	*oe_old_doc;		/* before an update, or NULL */
+	int64_t	 oe_created_ms;		/* wall clock of the commit */
+};
+
+void	 outbox_event_free(struct outbox_event *);
+void	 store_outbox_events_free(struct outbox_event *, size_t n);
+/* Events not fanned out yet, oldest first, at most max. */
+int	 store_outbox_pending(struct store *, size_t max,
+	    struct outbox_event **out, size_t *n);
+/*
+ * Dispatched events created at or after since_ms with seq > after_seq,
+ * oldest first, at most max (recovery walks them in pages).
+ */
+int	 store_outbox_since(struct store *, int64_t since_ms,
+	    int64_t after_seq, size_t max, struct outbox_event **out,
+	    size_t *n);
+
+/* The subscribers of one event, with the body they all get. */
+struct outbox_fanout {
+	int64_t			 of_seq;
+	const char		*of_payload;
+	const char *const	*of_subscribers;
+	size_t			 of_nsubscribers;
+};
+
+/*
+ * In one transaction: a pending delivery (due at now_ms) per subscriber
+ * of each fan-out, the payloads, and the events marked dispatched.  A
+ * delivery that exists already is kept as it is (at-least-once: the
+ * dispatcher may run twice over an event after a crash).
+ */
+int	 store_outbox_dispatch(struct store *, const struct outbox_fanout *,
+	    size_t n, int64_t now_ms);
+/*
+ * A ping to one subscriber: an event of type "ping" with its payload and
+ * one delivery due now.  *delivery_id (may be NULL) gets its id.  1 when
+ * there is no such subscriber.
+ */
+int	 store_outbox_ping(struct store *, const char *subscriber,
+	    const char *payload, int64_t now_ms, int64_t *delivery_id);
+/* The body of an event's deliveries (free() it); 1 when none. */
+int	 store_outbox_payload(struct store *, int64_t seq, char **out);
+/* "msg_" + 32 hex digits, stable for (database, event, subscriber). */
+#define WEBHOOK_ID_SIZE	37
+int	 store_webhook_id(struct store *, int64_t seq, const char *subscriber,
+	    char out[WEBHOOK_ID_SIZE]);
+/*
+ * Deletes events older than before_ms whose deliveries are all done
+ * (delivered or failed), with their deliveries and attempts.
+ */
+int	 store_outbox_purge(struct store *, int64_t before_ms, int64_t *n);
+
+/* A subscriber as the delivery sees it: where, what, with which keys. */
+struct webhook_target {
+	char	*wt_name;
+	char	*wt_webhook;		/* NULL: it pulls its feed only */
+	char	*wt_filter;
+	int	 wt_disabled;
+	char	*wt_disabled_reason;	/* set when the delivery disabled it */
+	int64_t	 wt_disabled_at;	/* ms */
+	char	*wt_secret;
+	char	*wt_previous_secret;	/* before the last rotation, or NULL */
+	int64_t	 wt_secret_rotated;	/* unix seconds */
+	int64_t	 wt_failing_since;	/* ms, 0: not failing */
+};
+
+void	 webhook_target_free(struct webhook_target *);
+void	 store_webhook_targets_free(struct webhook_target *, size_t n);
+/* Every subscriber (secrets included: for signing only). */
+int	 store_webhook_targets(struct store *, struct webhook_target **out,
+	    size_t *n);
+/* 1 when there is no such subscriber. */
+int	 store_webhook_target(struct store *, const char *name,
+	    struct webhook_target *out);
+
+#define DELIVERY_PENDING	"pending"
+#define DELIVERY_DELIVERED	"delivered"
+#define DELIVERY_FAILED		"failed"
+
+/* A delivery with what it carries (type, posting, revision). */
+struct delivery {
+	int64_t	 dl_id;
+	char	*dl_webhook_id;
+	int64_t	 dl_event_seq;
+	char	*dl_subscriber;
+	char	*dl_status;		/* pending|delivered|failed */
+	int	 dl_tries;		/* of the current round */
+	int	 dl_attempts;		/* in all */
+	int64_t	 dl_created;		/* ms */
+	int64_t	 dl_next_attempt;
+	int64_t	 dl_last_attempt;
+	long	 dl_last_status;	/* HTTP, 0: none */
+	char	*dl_last_error;
+	int64_t	 dl_delivered;
+	char	*dl_type;
+	char	*dl_posting_id;		/* NULL for a ping */
+	int64_t	 dl_revision;
+};
+
+void	 delivery_free(struct delivery *);
+void	 store_deliveries_free(struct delivery *, size_t n);
+/* Pending deliveries of a subscriber due at now_ms, oldest first. */
+int	 store_deliveries_due(struct store *, const char *subscriber,
+	    int64_t now_ms, size_t max, struct delivery **out, size_t *n);
+
+/* A subscriber with pending deliveries, and when the first is due. */
+struct delivery_due {
+	char	*dd_subscriber;
+	int64_t	 dd_next;		/* ms */
+};
+
+/* Enabled subscribers with pending deliveries. */
+int	 store_deliveries_schedule(struct store *, struct delivery_due **out,
+	    size_t *n);
+void	 store_deliveries_schedule_free(struct delivery_due *, size_t n);
+/* When the subscriber's first pending delivery due after after_ms is
+ * due; 1 when none. */
+int	 store_deliveries_next(struct store *, const char *subscriber,
+	    int64_t after_ms, int64_t *next_ms);
+
+/* The outcome of one attempt and what becomes of the delivery. */
+struct delivery_result {
+	int64_t		 dr_id;
+	int64_t		 dr_started;		/* ms */
+	int64_t		 dr_latency_ms;
+	long		 dr_http_status;	/* 0: none */
+	const char	*dr_error;		/* NULL on success */
+	const char	*dr_status;		/* DELIVERY_* */
+	int		 dr_tries;		/* of the round, with this one */
+	int64_t		 dr_next_attempt;	/* when still pending */
+};
+
+/*
+ * Records attempts (one row each in delivery_attempts) and the new state
+ * of their deliveries, all in one transaction.  A delivery that is gone
+ * (its subscriber deleted) is skipped.
+ */
+int	 store_deliveries_record(struct store *,
+	    const struct delivery_result *, size_t n);
+/* Sets (ms) or clears (0) when the subscriber's endpoint began failing. */
+int	 store_webhook_failing(struct store *, const char *name,
+	    int64_t since_ms);
+/*
+ * The delivery gives up on an endpoint: the subscriber is disabled with
+ * the reason, and its pending deliveries fail with it (recovery sends
+ * them again once the endpoint is back).  *failed (may be NULL) counts
+ * them.  1 when there is no such subscriber.
+ */
+int	 store_webhook_disable(struct store *, const char *name,
+	    const char *reason, int64_t now_ms, int64_t *failed);
+
+struct delivery_query {
+	const char	*dq_subscriber;		/* NULL: any */
+	const char	*dq_status;		/* NULL: any */
+	int64_t		 dq_since_ms;		/* created at or after */
+	int64_t		 dq_before_id;		/* > 0: ids below (paging) */
+	size_t		 dq_limit;
+};
+
+/* Newest first. */
+int	 store_deliveries_list(struct store *, const struct delivery_query *,
+	    struct delivery **out, size_t *n);
+/* 1 when there is no such delivery. */
+int	 store_delivery_get(struct store *, int64_t id, struct delivery *out);
+
+struct delivery_attempt {
+	int	 da_attempt;		/* 1, 2, ... */
+	int64_t	 da_started;		/* ms */
+	int64_t	 da_latency_ms;
+	long	 da_http_status;
+	char	*da_error;
+};
+
+int	 store_delivery_attempts(struct store *, int64_t id,
+	    struct delivery_attempt **out, size_t *n);
+void	 store_delivery_attempts_free(struct delivery_attempt *, size_t n);
+/*
+ * Sends a delivery again, same webhook-id: pending, a new round of tries,
+ * due at now_ms.  1 when there is no such delivery.
+ */
+int	 store_delivery_redeliver(struct store *, int64_t id, int64_t now_ms);
+/*
+ * Recovery of one subscriber: for each event seq, a delivery due at
+ * now_ms — made when missing, sent again when it failed; delivered and
+ * pending ones are left.  *queued (may be NULL) counts what changed.
+ */
+int	 store_deliveries_recover(struct store *, const char *subscriber,
+	    const int64_t *seqs, size_t n, int64_t now_ms, int64_t *queued);
+/* Pending deliveries (the queue depth) and events not fanned out. */
+int	 store_outbox_counts(struct store *, int64_t *pending_deliveries,
+	    int64_t *undispatched_events);
+/*
+ * Calls cb(arg, what) when a statement of this connection adds an event
+ * to the outbox (STORE_HOOK_OUTBOX) or changes a posting
+ * (STORE_HOOK_POSTINGS), from inside SQLite and before the commit: cb
+ * may only take note (and schedule work), never touch the store.  A NULL
+ * cb removes the hook; remove it before store_close().
+ */
+#define STORE_HOOK_OUTBOX	0x1
+#define STORE_HOOK_POSTINGS	0x2
+int	 store_set_change_hook(struct store *, void (*cb)(void *, int what),
+	    void *arg);
+
 #endif

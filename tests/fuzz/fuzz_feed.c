@@ -1,12 +1,14 @@
 /*
  * fuzz_feed.c — the whole ingest path: charset decoding, sniffing and every
  * parser.  The first byte picks the format (0: sniff), so each parser gets
- * inputs meant for the others too.
+ * inputs meant for the others too.  What parses goes on through
+ * normalization and every writer (fuzz_publish.h).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "feed.h"
+#include "fuzz_publish.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -27,7 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (data[0] & 0x80)
 		opts.encoding = "Shift_JIS";
 	if (feed_parse((const char *)data + 1, size - 1, fmt, &opts, &feed,
-	    err, sizeof(err)) == 0)
+	    err, sizeof(err)) == 0) {
+		fuzz_publish(feed);
 		feed_free(feed);
+	}
 	return 0;
 }

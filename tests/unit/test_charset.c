@@ -304,6 +304,56 @@ test_replace_controls(void **state)
 	free(r.cr_data);
 }
 
+/*
+ * C1 controls become windows-1252 characters in valid UTF-8: Œ (U+0152)
+ * takes two bytes, " (U+201C) three.  Found by fuzz_charset: Œ was
+ * written as the overlong e0 85 92, and libxml2 refused the whole feed.
+ */
+static void
+test_c1_to_cp1252_is_valid_utf8(void **state)
+{
+	const char doc[] = "<rss version=\"2.0\"><channel><title>\xc2\x8c"
+	    "uvre \xc2\x8a\xc2\x93q\xc2\x9f</title></channel></rss>";
+	struct charset_result r = decode("\xc2\x8c\xc2\x83\xc2\x93", 6, NULL,
+	    NULL);
+	struct feed *f = NULL;
+
+	assert_int_equal(charset_replace_controls(&r), 0);
+	assert_string_equal(r.cr_data, "\xc5\x92\xc6\x92\xe2\x80\x9c");
+	assert_int_equal(r.cr_len, 7);
+	free(r.cr_data);
+	assert_int_equal(feed_parse(doc, strlen(doc), FEED_FORMAT_RSS, NULL,
+	    &f, err, sizeof(err)), 0);
+	assert_string_equal(f->fd_title, "\xc5\x92uvre \xc5\xa0\xe2\x80\x9cq"
+	    "\xc5\xb8");
+	feed_free(f);
+}
+
+/*
+ * glibc's iconv reads UTF-8 beyond U+10FFFF (f6 89 80 82, 5-byte forms)
+ * as if it were valid; such bytes must still come out as U+FFFD.  Found
+ * by fuzz_charset: libxml2 then refused the whole document.
+ */
+static void
+test_utf8_beyond_unicode_replaced(void **state)
+{
+	const char doc[] = "\xef\xbb\xbf<rss version=\"2.0\"><channel><title>"
+	    "a\xf6\x89\x80\x82" "b\xff\xf8\x88\x80\x80\x80</title></channel>"
+	    "</rss>";
+	struct charset_result r = decode("\xef\xbb\xbf" "a\xf6\x89\x80\x82"
+	    "b\xff", 11, NULL, NULL);
+	struct feed *f = NULL;
+
+	assert_string_equal(r.cr_data, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd" "b\xef\xbf\xbd");
+	assert_int_equal(r.cr_replaced, 5);
+	free(r.cr_data);
+	assert_int_equal(feed_parse(doc, strlen(doc), FEED_FORMAT_AUTO, NULL,
+	    &f, err, sizeof(err)), 0);
+	assert_int_equal(f->fd_replaced, 10);
+	feed_free(f);
+}
+
 /* Through feed_parse(): the feed says what it read and what it replaced. */
 static void
 test_feed_records_charset(void **state)
@@ -376,6 +426,8 @@ main(void)
 		cmocka_unit_test(test_unicode),
 		cmocka_unit_test(test_invalid_replaced_and_counted),
 		cmocka_unit_test(test_replace_controls),
+		cmocka_unit_test(test_c1_to_cp1252_is_valid_utf8),
+		cmocka_unit_test(test_utf8_beyond_unicode_replaced),
 		cmocka_unit_test(test_feed_records_charset),
 		cmocka_unit_test(test_feed_fixtures),
 	};

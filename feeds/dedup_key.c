@@ -1,0 +1,590 @@
+/*
+ * dedup_key.c — canonical URLs, comparison keys of titles and places, the
+ * event's day in Japan, content and origin keys (dedup_key.h).
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "date.h"
+#include "dedup_key.h"
+#include "normalize.h"
+#include "posting.h"
+#include "xmalloc.h"
+
+#define URL_MAX		8192	/* longer links are no key */
+#define QUERY_MAX	64	/* parameters kept for sorting */
+
+/* --- canonical URLs ------------------------------------------------- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+unreserved(int c)
+{
+	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* s[0, len) with escapes of unreserved characters decoded and the other
+ * escapes in uppercase. */
+static void
+append_escaped(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+	int hi, lo, c;
+	char esc[3];
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '%' && i + 2 < len &&
+		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+			c = hi * 16 + lo;
+			if (unreserved(c)) {
+				esc[0] = (char)c;
+				buf_append(b, esc, 1);
+			} else {
+				esc[0] = '%';
+				esc[1] = hex[hi];
+				esc[2] = hex[lo];
+				buf_append(b, esc, 3);
+			}
+			i += 2;
+		} else
+			buf_append(b, s + i, 1);
+	}
+}
+
+static int
+is_index_page(const char *seg, size_t len)
+{
+	static const char *const pages[] = { "index.html", "index.htm",
+	    "index.php" };
+	size_t i;
+
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+		if (len == strlen(pages[i]) &&
+		    strncasecmp(seg, pages[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/* The path with dot segments resolved, empty segments, a trailing slash
+ * and a last index page dropped; "/" at least. */
+static void
+append_path(struct buf *out, const char *path, size_t len)
+{
+	struct buf esc;
+	size_t *starts, *lens, nseg = 0, i, p, q;
+	const char *s;
+
+	buf_init(&esc, SIZE_MAX);
+	append_escaped(&esc, path, len);
+	buf_append(&esc, "", 1);
+	s = esc.data;
+	len = esc.len - 1;
+	starts = xcalloc(len + 1, sizeof(*starts));
+	lens = xcalloc(len + 1, sizeof(*lens));
+	for (p = 0; p < len; p = q + 1) {
+		for (q = p; q < len && s[q] != '/'; q++)
+			;
+		if (q == p || (q - p == 1 && s[p] == '.'))
+			continue;
+		if (q - p == 2 && s[p] == '.' && s[p + 1] == '.') {
+			if (nseg > 0)
+				nseg--;
+			continue;
+		}
+		starts[nseg] = p;
+		lens[nseg++] = q - p;
+	}
+	if (nseg > 0 && is_index_page(s + starts[nseg - 1], lens[nseg - 1]))
+		nseg--;
+	if (nseg == 0)
+		buf_append(out, "/", 1);
+	for (i = 0; i < nseg; i++) {
+		buf_append(out, "/", 1);
+		buf_append(out, s + starts[i], lens[i]);
+	}
+	free(starts);
+	free(lens);
+	buf_free(&esc);
+}
+
+/* Parameters that say who sent the reader, not which page it is. */
+static int
+is_tracking(const char *param, size_t len)
+{
+	static const char *const names[] = { "fbclid", "gclid", "dclid",
+	    "gbraid", "wbraid", "yclid", "msclkid", "mc_cid", "mc_eid", "_ga",
+	    "_gl", "igshid", "twclid", "ttclid", "li_fat_id", "oly_enc_id",
+	    "oly_anon_id", "_hsenc", "_hsmi", "mkt_tok", "spm" };
+	size_t i, n;
+
+	for (n = 0; n < len && param[n] != '='; n++)
+		;
+	if (n >= 4 && strncasecmp(param, "utm_", 4) == 0)
+		return 1;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (n == strlen(names[i]) && strncasecmp(param, names[i],
+		    n) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+param_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+append_query(struct buf *out, const char *q, size_t len)
+{
+	char *params[QUERY_MAX];
+	struct buf one;
+	size_t n = 0, i, p, e;
+
+	for (p = 0; p < len; p = e + 1) {
+		for (e = p; e < len && q[e] != '&' && q[e] != ';'; e++)
+			;
+		if (e == p || is_tracking(q + p, e - p))
+			continue;
+		if (n == QUERY_MAX) {
+			/* Too many to sort: keep the rest in order. */
+			buf_init(&one, SIZE_MAX);
+			append_escaped(&one, q + p, len - p);
+			buf_append(&one, "", 1);
+			params[n - 1] = xstrdup(one.data);
+			buf_free(&one);
+			break;
+		}
+		buf_init(&one, SIZE_MAX);
+		append_escaped(&one, q + p, e - p);
+		buf_append(&one, "", 1);
+		params[n++] = buf_release(&one, NULL);
+	}
+	if (n == QUERY_MAX) {
+		free(params[n - 1]);
+		n--;
+	}
+	qsort(params, n, sizeof(params[0]), param_cmp);
+	for (i = 0; i < n; i++) {
+		buf_append(out, i == 0 ? "?" : "&", 1);
+		buf_puts(out, params[i]);
+		free(params[i]);
+	}
+}
+
+char *
+dedup_canonical_url(const char *url)
+{
+	const char *s, *end, *auth, *auth_end, *host, *host_end, *port = NULL;
+	const char *path, *path_end, *query = NULL, *query_end = NULL;
+	const char *frag = NULL, *at;
+	struct buf b;
+	size_t i;
+
+	if (url == NULL)
+		return NULL;
+	for (s = url; *s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'; s++)
+		;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	if (end - s > URL_MAX)
+		return NULL;
+	if ((size_t)(end - s) > 7 && strncasecmp(s, "http://", 7) == 0)
+		auth = s + 7;
+	else if ((size_t)(end - s) > 8 && strncasecmp(s, "https://", 8) == 0)
+		auth = s + 8;
+	else
+		return NULL;
+	for (auth_end = auth; auth_end < end && *auth_end != '/' &&
+	    *auth_end != '?' && *auth_end != '#'; auth_end++)
+		;
+	host = auth;
+	for (at = auth; at < auth_end; at++)
+		if (*at == '@')
+			host = at + 1;
+	if (host < auth_end && *host == '[') {
+		for (host_end = host; host_end < auth_end && *host_end != ']';
+		    host_end++)
+			;
+		if (host_end == auth_end)
+			return NULL;
+		host_end++;
+	} else
+		for (host_end = host; host_end < auth_end && *host_end != ':';
+		    host_end++)
+			;
+	if (host_end < auth_end) {
+		if (*host_end != ':')
+			return NULL;
+		port = host_end + 1;
+		for (at = port; at < auth_end; at++)
+			if (!isdigit((unsigned char)*at))
+				return NULL;
+		while (port < auth_end - 1 && *port == '0')
+			port++;
+		if (port == auth_end || (auth_end - port == 2 &&
+		    strncmp(port, "80", 2) == 0) || (auth_end - port == 3 &&
+		    strncmp(port, "443", 3) == 0))
+			port = NULL;
+	}
+	if (host_end > host && host_end[-1] == '.')
+		host_end--;
+	if (host_end == host)
+		return NULL;
+
+	path = auth_end;
+	for (path_end = path; path_end < end && *path_end != '?' &&
+	    *path_end != '#'; path_end++)
+		;
+	if (path_end < end && *path_end == '?') {
+		query = path_end + 1;
+		for (query_end = query; query_end < end && *query_end != '#';
+		    query_end++)
+			;
+		if (query_end < end)
+			frag = query_end + 1;
+	} else if (path_end < end)
+		frag = path_end + 1;
+
+	buf_init(&b, SIZE_MAX);
+	buf_puts(&b, "https://");
+	for (i = 0; host + i < host_end; i++) {
+		char c = (char)tolower((unsigned char)host[i]);
+
+		buf_append(&b, &c, 1);
+	}
+	if (port != NULL) {
+		buf_append(&b, ":", 1);
+		buf_append(&b, port, (size_t)(auth_end - port));
+	}
+	append_path(&b, path, (size_t)(path_end - path));
+	if (query != NULL)
+		append_query(&b, query, (size_t)(query_end - query));
+	if (frag != NULL && frag < end && (*frag == '!' || *frag == '/')) {
+		buf_append(&b, "#", 1);
+		append_escaped(&b, frag, (size_t)(end - frag));
+	}
+	buf_append(&b, "", 1);
+	return buf_release(&b, NULL);
+}
+
+int
+dedup_url_is_generic(const char *canonical)
+{
+	const char *p;
+
+	if (canonical == NULL || strncmp(canonical, "https://", 8) != 0)
+		return 1;
+	p = strchr(canonical + 8, '/');
+	return p == NULL || strcmp(p, "/") == 0;
+}
+
+/* --- titles and places ------------------------------------------------- */
+
+/*
+ * Words sources wrap around an event's name, after
+ * normalize_compare_key() (NFKC, case folded, letters and digits only).
+ * Longer first: the first one that matches is taken off, then again.
+ */
+static const char *const title_suffixes[] = {
+	"参加者募集のお知らせ", "ボランティア募集のお知らせ",
+	"参加者を募集します", "ボランティアを募集します",
+	"開催のお知らせ", "実施のお知らせ", "募集のお知らせ",
+	"を開催します", "を実施します", "を募集します", "を行います",
+	"参加者募集中", "参加者大募集", "参加者募集", "参加者の募集",
+	"のお知らせ", "のご案内", "について", "を開催", "を実施",
+	"開催します", "実施します", "募集します", "開催決定",
+	"お知らせ", "ご案内", "募集中", "大募集", "の募集", "募集",
+	"開催", "のご紹介",
+};
+
+static int
+starts_with_digits_then(const char *s, const char *word, size_t *len)
+{
+	size_t i = 0, n = strlen(word);
+
+	while (isdigit((unsigned char)s[i]))
+		i++;
+	if (i == 0 || strncmp(s + i, word, n) != 0)
+		return 0;
+	*len = i + n;
+	return 1;
+}
+
+/* Bytes of a leading fiscal or calendar year: 令和8年度, 2026年度, 2026年,
+ * r8年度, 令和元年度; 0 when there is none. */
+static size_t
+year_prefix(const char *s)
+{
+	static const char *const eras[] = { "令和", "平成", "r", "h" };
+	size_t i, n, len;
+
+	for (i = 0; i < sizeof(eras) / sizeof(eras[0]); i++) {
+		n = strlen(eras[i]);
+		if (strncmp(s, eras[i], n) != 0)
+			continue;
+		if (strncmp(s + n, "元年度", strlen("元年度")) == 0)
+			return n + strlen("元年度");
+		if (starts_with_digits_then(s + n, "年度", &len))
+			return n + len;
+		if (starts_with_digits_then(s + n, "年", &len))
+			return n + len;
+	}
+	if (isdigit((unsigned char)s[0]) && isdigit((unsigned char)s[1]) &&
+	    isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3])) {
+		if (strncmp(s + 4, "年度", strlen("年度")) == 0)
+			return 4 + strlen("年度");
+		if (strncmp(s + 4, "年", strlen("年")) == 0)
+			return 4 + strlen("年");
+	}
+	return 0;
+}
+
+/* Characters (code points) in a UTF-8 string. */
+static size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+#define TITLE_KEY_MIN	2	/* characters left after taking words off */
+
+char *
+dedup_title_key(const char *title)
+{
+	char *key;
+	size_t len, n, i, cut;
+	int again = 1;
+
+	if ((key = normalize_compare_key(title)) == NULL)
+		return NULL;
+	len = strlen(key);
+	while (again) {
+		again = 0;
+		if ((cut = year_prefix(key)) > 0 &&
+		    utf8_chars(key + cut, len - cut) >= TITLE_KEY_MIN) {
+			memmove(key, key + cut, len - cut + 1);
+			len -= cut;
+			again = 1;
+		}
+		for (i = 0; i < sizeof(title_suffixes) /
+		    sizeof(title_suffixes[0]); i++) {
+			n = strlen(title_suffixes[i]);
+			if (len <= n || strcmp(key + len - n,
+			    title_suffixes[i]) != 0 ||
+			    utf8_chars(key, len - n) < TITLE_KEY_MIN)
+				continue;
+			len -= n;
+			key[len] = '\0';
+			again = 1;
+			break;
+		}
+	}
+	return key;
+}
+
+char *
+dedup_place_key(const char *place)
+{
+	char *key;
+
+	if ((key = normalize_compare_key(place)) != NULL && *key == '\0') {
+		free(key);
+		key = NULL;
+	}
+	return key;
+}
+
+/* --- days ----------------------------------------------------------------- */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static int32_t
+days_from_civil(int y, int m, int d)
+{
+	int era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void
+dedup_day_format(int32_t day, char buf[11])
+{
+	int64_t z = (int64_t)day + 719468, era, doe, yoe, y, doy, mp, d, m;
+
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp + (mp < 10 ? 3 : -9);
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
+static int
+two_digits(const char *s, int *out)
+{
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+		return -1;
+	*out = (s[0] - '0') * 10 + (s[1] - '0');
+	return 0;
+}
+
+/* A date or an RFC 3339 time as a Japan day and minute. */
+static int
+read_when(const char *s, int32_t *day, int *minute)
+{
+	int64_t t, local;
+	int y1, y2, m, d;
+
+	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
+	    two_digits(s, &y1) == -1 || two_digits(s + 2, &y2) == -1 ||
+	    two_digits(s + 5, &m) == -1 || two_digits(s + 8, &d) == -1 ||
+	    m < 1 || m > 12 || d < 1 || d > 31)
+		return -1;
+	if (s[10] == '\0') {
+		*day = days_from_civil(y1 * 100 + y2, m, d);
+		*minute = -1;
+		return 0;
+	}
+	if (date_parse_rfc3339(s, &t) == -1)
+		return -1;
+	local = t + DATE_JST_OFFSET * 60;
+	*day = (int32_t)((local >= 0 ? local : local - 86399) / 86400);
+	*minute = (int)((local - (int64_t)*day * 86400) / 60);
+	return 0;
+}
+
+void
+dedup_when_of(const char *start, const char *end, struct dedup_when *out)
+{
+	out->dw_day = DEDUP_NO_DAY;
+	out->dw_minute = -1;
+	out->dw_end_day = DEDUP_NO_DAY;
+	out->dw_end_minute = -1;
+	if (read_when(start, &out->dw_day, &out->dw_minute) == -1) {
+		out->dw_day = DEDUP_NO_DAY;
+		out->dw_minute = -1;
+		return;
+	}
+	if (read_when(end, &out->dw_end_day, &out->dw_end_minute) == -1) {
+		out->dw_end_day = DEDUP_NO_DAY;
+		out->dw_end_minute = -1;
+	}
+}
+
+/* --- content and origin keys ------------------------------------------- */
+
+static void
+put_field(struct buf *b, const char *s)
+{
+	buf_puts(b, s ? s : "");
+	buf_append(b, "", 1);		/* NUL between fields */
+}
+
+char *
+dedup_content_key(const struct posting *p)
+{
+	char *title, *place, hex[65], *key;
+	struct buf b;
+
+	title = dedup_title_key(p->pst_title);
+	place = dedup_place_key(p->pst_place);
+	buf_init(&b, SIZE_MAX);
+	put_field(&b, title);
+	put_field(&b, p->pst_start);
+	put_field(&b, place);
+	put_field(&b, p->pst_area);
+	posting_sha256_hex(b.data, b.len, hex);
+	buf_free(&b);
+	free(title);
+	free(place);
+	hex[32] = '\0';
+	xasprintf(&key, "h:%s", hex);
+	return key;
+}
+
+char *
+dedup_origin_key(const char *instance, const char *id)
+{
+	char *key;
+
+	if (instance == NULL || id == NULL || *instance == '\0' ||
+	    *id == '\0')
+		return NULL;
+	xasprintf(&key, "%s/%s", instance, id);
+	return key;
+}
+
+void
+dedup_keys_of(const struct posting *p, struct dedup_keys *k)
+{
+	k->dk_title = dedup_title_key(p->pst_title);
+	k->dk_place = dedup_place_key(p->pst_place);
+	k->dk_area = xstrdup_opt(p->pst_area);
+	k->dk_url = dedup_canonical_url(p->pst_link);
+	if (k->dk_url != NULL && dedup_url_is_generic(k->dk_url)) {
+		free(k->dk_url);
+		k->dk_url = NULL;
+	}
+	k->dk_origin = dedup_origin_key(p->pst_origin_instance,
+	    p->pst_origin_id);
+	dedup_when_of(p->pst_start, p->pst_end, &k->dk_when);
+}
+
+void
+dedup_keys_clear(struct dedup_keys *k)
+{
+	free(k->dk_title);
+	free(k->dk_place);
+	free(k->dk_area);
+	free(k->dk_url);
+	free(k->dk_origin);
+	k->dk_title = k->dk_place = k->dk_area = k->dk_url = NULL;
+	k->dk_origin = NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * dedup_key.h — the keys that recognize a record of an event (issue 4):
+ * canonical URLs, comparison keys of titles and places, the event's day
+ * and time in Japan, and the content key a source's record falls back to
+ * when its guids and links cannot tell its items apart.
+ *
+ * Everything here is pure: strings in, new strings out (free() them).
+ */
+#ifndef TSUNAGU_DEDUP_KEY_H
+#define TSUNAGU_DEDUP_KEY_H
+
+#include <stdint.h>
+
+#include "posting.h"
+
+/*
+ * The URL as one page has it whatever the link says: http and https are
+ * one (written https), scheme and host lowercased, a trailing dot of the
+ * host, user info, the default ports 80 and 443 and the fragment dropped
+ * (a "#!" or "#/" route of a single-page site is kept), dot segments
+ * resolved, percent-escapes of unreserved characters decoded and the
+ * others uppercased, an empty path made "/", a trailing slash and a last
+ * segment index.html / index.htm / index.php dropped, and the query's
+ * tracking parameters (utm_*, fbclid, gclid, ...) removed, the others
+ * sorted.  NULL when url is not an absolute http(s) URL with a host.
+ */
+char	*dedup_canonical_url(const char *url);
+/* 1 when a canonical URL names a whole site ("https://host/"): it tells
+ * no event from another. */
+int	 dedup_url_is_generic(const char *canonical);
+
+/*
+ * The comparison key of a title: normalize_compare_key() (NFKC, labels
+ * such as 【募集】 and marks dropped, letters and digits only, case
+ * folded), then the words sources wrap around the same event — a leading
+ * 令和8年度 / 2026年度, a trailing 参加者募集, のお知らせ, について,
+ * を開催します and the like — taken off.  What is left of a title that is
+ * nothing but such words is its compare key.  NULL for NULL.
+ */
+char	*dedup_title_key(const char *title);
+/* The comparison key of a place: normalize_compare_key(); NULL for NULL
+ * or a place without letters. */
+char	*dedup_place_key(const char *place);
+
+#define DEDUP_NO_DAY	INT32_MIN
+
+/* When an event happens, in Japan time. */
+struct dedup_when {
+	int32_t	dw_day;		/* days since 1970-01-01, DEDUP_NO_DAY */
+	int	dw_minute;	/* of the start's day, -1 all-day or unknown */
+	int32_t	dw_end_day;	/* DEDUP_NO_DAY: no end */
+	int	dw_end_minute;	/* -1 */
+};
+
+/*
+ * start/end as normalize_posting() leaves them (RFC 3339 or YYYY-MM-DD).
+ * A start that does not read leaves dw_day DEDUP_NO_DAY; an end that
+ * does not read is no end.
+ */
+void	 dedup_when_of(const char *start, const char *end,
+	    struct dedup_when *out);
+/* "YYYY-MM-DD" of a day in buf[11]. */
+void	 dedup_day_format(int32_t day, char buf[11]);
+
+/*
+ * "h:" and 32 hex digits over the title key, the start, the place key and
+ * the area: what tells a source's items apart when neither guids nor links
+ * do.  The prefix is the one posting_entry_key() gives its hash keys.
+ */
+char	*dedup_content_key(const struct posting *);
+/* "instance/id" of a federated posting's origin; NULL when either is. */
+char	*dedup_origin_key(const char *instance, const char *id);
+
+/* Every key of one normalized record; the strings are owned. */
+struct dedup_keys {
+	char			*dk_title;	/* dedup_title_key() */
+	char			*dk_place;	/* dedup_place_key() */
+	char			*dk_area;	/* a copy of pst_area */
+	char			*dk_url;	/* canonical link, not generic */
+	char			*dk_origin;	/* dedup_origin_key() */
+	struct dedup_when	 dk_when;
+};
+
+void	 dedup_keys_of(const struct posting *, struct dedup_keys *);
+void	 dedup_keys_clear(struct dedup_keys *);	/* frees the strings */
+
+#endif

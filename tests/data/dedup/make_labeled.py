@@ -1,0 +1,465 @@
+#!/usr/bin/env python3
+"""Writes labeled.jsonl: records of volunteer events as five sources of the
+Kariya region publish them, each labeled with the real event it announces.
+
+Run it from this directory (python3 make_labeled.py > labeled.jsonl); the
+output is committed, so the tests never run it.  Everything is written by
+hand below: the events, how each source words them (its house style and,
+for many events, its own phrasing), and the hard negatives — different
+events that look alike.  Nothing is random.
+
+Fields of a record (the evaluation tool reads them into a posting and runs
+it through normalize_posting() before matching):
+  split     "tune" or "held": tune thresholds on one, report on the other.
+            Whole events (and whole hard-negative groups) go to one part.
+  event     the label: records with the same event announce the same event.
+  hard      the hard-negative group, when the event is one of a set of
+            different events built to look alike.
+  source, kind, guid, link, title, summary, start, end, place, address,
+  area, published, origin_instance, origin_id: as a parser would fill them
+            (start/end as the source writes them; a date may be only in the
+            summary, as free text).
+"""
+
+import json
+import sys
+
+SOURCES = {
+    "kariya-city": "city",
+    "kariya-shakyo": "shakyo",
+    "aisin-vc": "corporate",
+    "kariya-npo-net": "civic",
+    "chiryu-fed": "federation",
+}
+
+KARIYA = "232106"
+CHIRYU = "232254"
+ANJO = "232122"
+TAKAHAMA = "232271"
+
+FW_TABLE = {c: chr(ord(c) + 0xFEE0) for c in
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+FW_TABLE.update({"(": "（", ")": "）", " ": "　", "!": "！", "~": "～",
+                 ":": "："})
+HW_KANA = {
+    "ボ": "ﾎﾞ", "ラ": "ﾗ", "ン": "ﾝ", "テ": "ﾃ", "ィ": "ｨ", "ア": "ｱ",
+    "サ": "ｻ", "ロ": "ﾛ", "イ": "ｲ", "ベ": "ﾍﾞ", "ト": "ﾄ", "ク": "ｸ",
+    "リ": "ﾘ", "ー": "ｰ", "フ": "ﾌ", "ド": "ﾄﾞ", "カ": "ｶ", "パ": "ﾊﾟ",
+    "ス": "ｽ", "ポ": "ﾎﾟ", "ツ": "ﾂ", "マ": "ﾏ", "ル": "ﾙ", "シ": "ｼ",
+    "ェ": "ｪ", "ャ": "ｬ", "ョ": "ｮ", "ュ": "ｭ", "レ": "ﾚ", "ジ": "ｼﾞ",
+    "キ": "ｷ", "コ": "ｺ", "ミ": "ﾐ", "ニ": "ﾆ", "タ": "ﾀ", "ウ": "ｳ",
+    "オ": "ｵ", "ケ": "ｹ", "ガ": "ｶﾞ", "デ": "ﾃﾞ", "ダ": "ﾀﾞ", "ム": "ﾑ",
+    "バ": "ﾊﾞ", "ビ": "ﾋﾞ", "プ": "ﾌﾟ", "ゴ": "ｺﾞ", "チ": "ﾁ", "ヒ": "ﾋ",
+    "ナ": "ﾅ", "メ": "ﾒ", "ッ": "ｯ", "ワ": "ﾜ", "グ": "ｸﾞ", "ズ": "ｽﾞ",
+}
+WEEKDAY = "月火水木金土日"
+
+
+def fw(s):
+    """Full-width ASCII, as CP932-era CMSs write it."""
+    return "".join(FW_TABLE.get(c, c) for c in s)
+
+
+def hw(s):
+    """Half-width katakana, as an old intranet system writes it."""
+    return "".join(HW_KANA.get(c, c) for c in s)
+
+
+def weekday(date):
+    import datetime
+    y, m, d = (int(x) for x in date.split("-"))
+    return WEEKDAY[datetime.date(y, m, d).weekday()]
+
+
+def text_date(date, start=None, end=None, style=0):
+    """A date as free text, as a civic group writes it in a summary."""
+    y, m, d = (int(x) for x in date.split("-"))
+    w = weekday(date)
+    if style % 3 == 0:
+        s = "%d年%d月%d日（%s）" % (y, m, d, w)
+    elif style % 3 == 1:
+        s = "令和%d年%d月%d日(%s)" % (y - 2018, m, d, w)
+    else:
+        s = fw("%d年%d月%d日" % (y, m, d)) + "（%s）" % w
+    if start:
+        sh, sm = (int(x) for x in start.split(":"))
+        if style % 2 == 0:
+            s += " %d時%s" % (sh, "%d分" % sm if sm else "")
+            if end:
+                eh, em = (int(x) for x in end.split(":"))
+                s += "～%d時%s" % (eh, "%d分" % em if em else "")
+        else:
+            s += " %d:%02d" % (sh, sm)
+            if end:
+                s += "-%d:%02d" % tuple(int(x) for x in end.split(":"))
+    return s
+
+
+def rfc3339(date, hm):
+    return "%sT%s:00+09:00" % (date, hm)
+
+
+# --- house styles ----------------------------------------------------------
+
+def city_title(t, i):
+    return [t, "【募集】" + t, t + "の参加者を募集します", t + " 参加者募集"][i % 4]
+
+
+def shakyo_title(t, i):
+    if t.endswith("ボランティア"):
+        return [fw(t), "［募集］" + fw(t), fw(t) + "募集のお知らせ",
+                "【社協】" + fw(t)][i % 4]
+    return [fw(t), "［ボランティア募集］" + fw(t),
+            fw(t) + " ボランティア募集のお知らせ", "【社協】" + fw(t)][i % 4]
+
+
+def corp_title(t, i):
+    return ["[社外] " + t, hw(t), "【地域貢献】" + t, "◆" + t + "◆"][i % 4]
+
+
+def civic_title(t, i):
+    return ["★" + t + "★", t + "やります!", t + " 参加者募集中♪",
+            "《仲間募集》" + t][i % 4]
+
+
+STYLE = {"kariya-city": city_title, "kariya-shakyo": shakyo_title,
+         "aisin-vc": corp_title, "kariya-npo-net": civic_title,
+         "chiryu-fed": lambda t, i: t}
+
+LINK = {
+    "kariya-city": "https://www.city.kariya.lg.jp/volunteer/event/%d.html",
+    "kariya-shakyo": "https://www.kariya-shakyo.or.jp/vc/entry/%d/",
+    "aisin-vc": "https://vc.aisin.example.jp/posts/%d",
+    "kariya-npo-net": "https://kariya-npo.example.net/blog/%d",
+    "chiryu-fed": "https://volunteer.chiryu.example.jp/p/%d",
+}
+
+# --- the events --------------------------------------------------------------
+#
+# E(title, place, date, time, sources, ...): sources lists who posts it;
+# per-source overrides in `say` replace the house style's title, place,
+# time or the way the date is given ("text": only in the summary,
+# "date": all-day date, "timed": start/end).
+
+EVENTS = []
+
+
+def E(title, place, date, start=None, end=None, sources=(), area=KARIYA,
+      say=None, hard=None, address=None, end_date=None):
+    EVENTS.append(dict(title=title, place=place, date=date, start=start,
+                       end=end, sources=list(sources), area=area,
+                       say=say or {}, hard=hard, address=address,
+                       end_date=end_date))
+
+
+C, S, A, N, F = ("kariya-city", "kariya-shakyo", "aisin-vc",
+                 "kariya-npo-net", "chiryu-fed")
+
+# Events several sources carry (positives).
+E("刈谷市総合運動公園の清掃活動", "刈谷市総合運動公園 北駐車場", "2026-04-19",
+  "08:30", "10:30", [C, S, A, N],
+  say={N: dict(title="総合運動公園クリーン作戦", place="総合運動公園"),
+       A: dict(place="総合運動公園")})
+E("高齢者サロンの運営補助", "東刈谷市民センター", "2026-04-22", "13:30",
+  "15:30", [C, S], say={S: dict(how="date")})
+E("子ども食堂 配膳ボランティア", "刈谷市社会福祉会館", "2026-04-25",
+  "16:00", "19:00", [S, N, A],
+  say={N: dict(title="こども食堂の配膳ボランティア", how="text")})
+E("フードドライブ受付ボランティア", "刈谷市役所 1階市民ホール", "2026-05-09",
+  "10:00", "15:00", [C, S, A],
+  say={S: dict(place="市役所市民ホール")})
+E("災害ボランティアセンター設置訓練", "刈谷市社会福祉会館", "2026-05-16",
+  "09:00", "12:00", [C, S, N],
+  say={N: dict(title="災害ボラセン設置訓練に参加しよう")})
+E("亀城公園 花いっぱい植栽活動", "亀城公園", "2026-05-17", "09:00",
+  "11:00", [C, A, N])
+E("日本語教室サポーター 体験会", "刈谷市国際交流協会 会議室", "2026-05-23",
+  "10:00", "12:00", [C, N],
+  say={N: dict(place="国際交流協会", how="text")})
+E("洲原公園 外来植物の駆除", "洲原公園 管理棟前", "2026-05-24", "09:00",
+  "11:30", [C, S, A, N],
+  say={A: dict(title="洲原公園での外来植物駆除活動"),
+       S: dict(place="洲原公園")})
+E("車いす体験講座", "刈谷市社会福祉会館 研修室", "2026-05-30", "13:30",
+  "15:30", [S, N])
+E("献血推進キャンペーン", "刈谷駅北口広場", "2026-06-06", "10:00",
+  "16:00", [C, S, A],
+  say={A: dict(title="献血推進キャンペーン 協力者募集")})
+E("ホタル観察会 運営スタッフ", "逢妻川 河川敷", "2026-06-13", "18:30",
+  "20:30", [C, N], say={N: dict(title="ホタル観察会のお手伝い")})
+E("ウェーブスタジアム刈谷 ラグビー観戦サポート", "ウェーブスタジアム刈谷",
+  "2026-06-14", "12:00", "17:00", [C, A],
+  say={A: dict(title="ラグビー観戦サポートボランティア(ウェーブスタジアム刈谷)")})
+E("視覚障害者のための音訳ボランティア講座", "刈谷市中央図書館 研修室",
+  "2026-06-20", "10:00", "12:00", [C, S],
+  say={S: dict(title="音訳ボランティア養成講座", how="date")})
+E("夏休み子どもボランティア体験", "刈谷市総合文化センター", "2026-07-25",
+  "09:30", "12:00", [C, S, A, N],
+  say={N: dict(place="総合文化センター アイリス"),
+       A: dict(place="総合文化センター")})
+E("認知症サポーター養成講座", "北部生涯学習センター", "2026-07-11",
+  "14:00", "15:30", [C, S, A])
+E("みなくる広場 夏まつり運営", "みなくる広場", "2026-07-18", "15:00",
+  "21:00", [C, N, A],
+  say={N: dict(title="みなくる夏まつり 運営ボランティア募集!!")})
+E("河川敷クリーンアップ 逢妻川", "逢妻川 境橋付近", "2026-07-19", "07:00",
+  "09:00", [S, A, N])
+E("傾聴ボランティア入門講座", "刈谷市社会福祉会館", "2026-08-01",
+  "13:30", "16:00", [S, N])
+E("万燈祭 交通整理ボランティア", "秋葉社周辺", "2026-07-26", "17:00",
+  "22:00", [C, A, N], say={A: dict(place="刈谷市銀座周辺")})
+E("福祉実践教室 手話体験", "小垣江市民センター", "2026-08-08", "10:00",
+  "11:30", [C, S])
+E("刈谷わんさか祭り 清掃ボランティア", "刈谷市総合運動公園", "2026-08-02",
+  "06:00", "08:00", [C, S, A, N])
+E("防災キャンプ 運営サポーター", "依佐美市民センター", "2026-08-22",
+  "13:00", "17:00", [C, N],
+  say={N: dict(title="親子防災キャンプのサポーター募集")})
+E("外国人のための防災教室 通訳ボランティア", "刈谷市産業振興センター",
+  "2026-08-29", "10:00", "12:00", [C, S, A])
+E("敬老会 お手伝いボランティア", "富士松市民センター", "2026-09-13",
+  "09:00", "13:00", [S, N])
+E("秋の交通安全街頭啓発", "刈谷駅南口", "2026-09-21", "07:30", "08:30",
+  [C, A])
+E("障がい者スポーツ大会 競技補助", "ウェーブスタジアム刈谷", "2026-09-27",
+  "08:30", "15:00", [C, S, A],
+  say={S: dict(title="障害者スポーツ大会の競技補助ボランティア")})
+E("刈谷市民ふれあい運動会 運営補助", "刈谷市総合運動公園 陸上競技場",
+  "2026-10-04", "08:00", "15:00", [C, A])
+E("産業まつり 会場案内", "刈谷市産業振興センター", "2026-10-17",
+  "09:00", "16:00", [C, A, N], end_date="2026-10-18",
+  say={N: dict(how="text")})
+E("図書館まつり 読み聞かせボランティア", "刈谷市中央図書館", "2026-10-24",
+  "10:30", "11:30", [C, N])
+E("ごみゼロ運動 まち美化活動", "刈谷市役所周辺", "2026-05-30", "08:00",
+  "09:30", [C, A, N], say={N: dict(title="ごみゼロ運動に参加しよう")})
+E("介護施設 秋祭りのお手伝い", "特別養護老人ホーム 刈谷苑", "2026-10-11",
+  "10:00", "14:00", [S, N])
+E("子ども将棋教室 指導補助", "南部生涯学習センター", "2026-10-31",
+  "13:00", "16:00", [S, N], say={N: dict(how="text")})
+E("手づくりおもちゃ病院", "刈谷市総合文化センター 2階", "2026-11-08",
+  "10:00", "15:00", [C, N],
+  say={N: dict(title="おもちゃ病院 開院します", place="総合文化センター")})
+E("年末 地域見守り パトロール", "刈谷駅周辺", "2026-12-12", "19:00",
+  "21:00", [C, S, A])
+E("クリスマス会 高齢者施設訪問", "グループホーム かりや", "2026-12-19",
+  "13:30", "15:00", [S, N])
+E("歳末たすけあい募金 街頭活動", "刈谷駅北口", "2026-12-05", "10:00",
+  "12:00", [C, S, A, N],
+  say={N: dict(title="歳末たすけあい街頭募金"),
+       S: dict(title="歳末たすけあい運動 街頭募金ボランティア")})
+E("点字講習会", "刈谷市社会福祉会館", "2026-06-27", "10:00", "12:00",
+  [S, N], say={S: dict(how="date")})
+E("里山保全活動 竹林整備", "小堤西池", "2026-11-22", "09:00", "12:00",
+  [C, S, A, N],
+  say={A: dict(title="竹林整備で里山を守ろう(小堤西池)"),
+       N: dict(place="小堤西池 駐車場")})
+E("学習支援ボランティア 夏期講座", "北部生涯学習センター", "2026-08-05",
+  "13:00", "15:00", [C, S, N])
+E("絵本の読み聞かせ講座", "城町図書館", "2026-09-05", "10:00", "11:30",
+  [C, N])
+E("中学生ボランティアスクール", "刈谷市社会福祉会館", "2026-07-29",
+  "09:00", "12:00", [S, A])
+E("エコフェスタ かりや 会場運営", "刈谷市総合文化センター", "2026-06-07",
+  "10:00", "16:00", [C, A, N])
+E("刈谷ハイウェイオアシス 清掃活動", "刈谷ハイウェイオアシス", "2026-06-21",
+  "08:00", "10:00", [C, A],
+  say={A: dict(title="ハイウェイオアシス周辺の清掃")})
+E("盲導犬ふれあい体験", "刈谷市総合福祉センター", "2026-11-14",
+  "13:00", "15:00", [S, N])
+E("市民活動フェスティバル 出展団体スタッフ", "市民ボランティア活動センター",
+  "2026-11-29", "10:00", "15:00", [C, S, N],
+  say={S: dict(place="市民ボランティア活動センター（みなくる）")})
+E("高齢者スマホ相談会 サポーター", "東刈谷市民センター", "2026-09-19",
+  "13:30", "15:30", [C, S, A, N],
+  say={A: dict(title="シニア向けスマホ相談会のサポーター")})
+E("おはなしボランティア養成講座", "刈谷市中央図書館", "2026-10-03",
+  "10:00", "12:00", [C, S])
+E("夏の交通安全 子ども見守り", "刈谷市内 各通学路", "2026-07-14", "07:15",
+  "08:15", [C, N], say={N: dict(place=None)})
+# Federated: a neighbour's posting, carried by its own instance and by a
+# Kariya civic group.
+E("知立まつり 山車運行補助", "知立神社周辺", "2026-05-03", "09:00",
+  "17:00", [F, N], area=CHIRYU, address="愛知県知立市西町神田12",
+  say={N: dict(title="知立まつり 山車の運行ボランティア")})
+E("知立市 八橋かきつばたまつり 案内係", "無量寿寺", "2026-05-10",
+  "09:00", "16:00", [F, A], area=CHIRYU, address="愛知県知立市八橋町寺内61")
+E("安城七夕まつり ごみステーション", "安城市 中心市街地", "2026-08-07",
+  "16:00", "21:00", [A, N], area=ANJO, address="愛知県安城市御幸本町",
+  say={N: dict(title="安城七夕まつりのゴミステーション係")})
+
+# Events only one source carries (they must stay alone).
+E("手話サークル 新人歓迎会", "刈谷市社会福祉会館", "2026-04-18", "19:00",
+  "21:00", [N])
+E("刈谷駅前 花壇の手入れ", "刈谷駅前花壇", "2026-04-26", "08:00", "09:00",
+  [C])
+E("社員食堂フードロス削減ワークショップ", "アイシン本社", "2026-05-13",
+  "12:00", "13:00", [A])
+E("ボランティアコーディネーター研修", "刈谷市社会福祉会館", "2026-06-03",
+  "13:30", "16:30", [S])
+E("子育てサロン 七夕かざり", "依佐美市民センター", "2026-07-03", "10:00",
+  "11:30", [S])
+E("環境学習 水辺の生きもの調査", "逢妻川 河川敷", "2026-08-16", "09:00",
+  "11:00", [C])
+E("ふれあい囲碁・将棋の会", "富士松市民センター", "2026-09-09", "13:00",
+  "16:00", [N])
+E("社内献血会", "アイシン本社 健康管理センター", "2026-09-16", "10:00",
+  "15:00", [A])
+E("成年後見制度 市民講座", "刈谷市産業振興センター", "2026-10-21",
+  "14:00", "16:00", [S])
+E("年賀状書き 代筆ボランティア", "刈谷市社会福祉会館", "2026-12-09",
+  "10:00", "12:00", [N])
+
+# --- hard negatives: different events that look alike -----------------------
+
+# A monthly event: the same title every month, one posting per date.
+for d in ("2026-04-08", "2026-05-13", "2026-06-10", "2026-07-08"):
+    E("いきいきサロン お茶会", "小垣江市民センター", d, "13:30", "15:00",
+      [S, N], hard="monthly-salon", say={N: dict(how="text")})
+for d in ("2026-04-11", "2026-05-09", "2026-06-13"):
+    E("親子で楽しむ 英語のおはなし会", "刈谷市中央図書館", d, "10:30", "11:00",
+      [C, N], hard="monthly-english-story")
+# The same title on the same day in another municipality.
+E("クリーンキャンペーン 一斉清掃", "刈谷市役所周辺", "2026-06-28", "08:00",
+  "09:00", [C, N], hard="clean-campaign-day")
+E("クリーンキャンペーン 一斉清掃", "知立駅周辺", "2026-06-28", "08:00",
+  "09:00", [F, A], area=CHIRYU, address="愛知県知立市栄", hard="clean-campaign-day")
+E("クリーンキャンペーン 一斉清掃", "高浜市役所周辺", "2026-06-28", "08:00",
+  "09:00", [A], area=TAKAHAMA, address="愛知県高浜市青木町",
+  hard="clean-campaign-day",
+  say={A: dict(title="クリーンキャンペーン一斉清掃(高浜)")})
+E("赤い羽根共同募金 街頭募金", "刈谷駅北口", "2026-10-01", "07:30",
+  "08:30", [S, N], hard="red-feather")
+E("赤い羽根共同募金 街頭募金", "安城駅前", "2026-10-01", "07:30", "08:30",
+  [A], area=ANJO, address="愛知県安城市御幸本町", hard="red-feather")
+# Two events at the same place on the same day.
+E("防災訓練", "刈谷市総合運動公園", "2026-09-06", "09:00", "12:00",
+  [C, S, A], hard="park-day")
+E("防災訓練 説明会", "刈谷市総合運動公園", "2026-09-06", "13:30", "14:30",
+  [C, N], hard="park-day")
+E("少年サッカー大会 運営補助", "刈谷市総合運動公園", "2026-09-06", "08:00",
+  "16:00", [A, N], hard="park-day")
+E("障害者週間 啓発パネル展示", "刈谷市役所 1階市民ホール", "2026-12-03",
+  "09:00", "17:00", [C, S], hard="hall-day")
+E("手話で歌おう 交流会", "刈谷市役所 1階市民ホール", "2026-12-03",
+  "18:00", "20:00", [N, S], hard="hall-day")
+# Sessions: same title, place and day, another start time.
+E("初心者スマホ教室", "刈谷市役所 2階 会議室", "2026-06-16", "10:30",
+  "12:00", [C, N], hard="sessions-smartphone")
+E("初心者スマホ教室", "刈谷市役所 2階 会議室", "2026-06-16", "13:30",
+  "15:00", [C, N], hard="sessions-smartphone")
+E("はじめまして離乳食教室", "刈谷市保健センター", "2026-07-21", "09:30",
+  "10:30", [C, S], hard="sessions-baby")
+E("はじめまして離乳食教室", "刈谷市保健センター", "2026-07-21", "11:00",
+  "12:00", [C, S], hard="sessions-baby")
+E("NPO相談会", "市民ボランティア活動センター", "2026-09-25", "18:00",
+  "19:00", [C, N], hard="sessions-npo")
+E("NPO相談会", "市民ボランティア活動センター", "2026-09-25", "19:00",
+  "20:00", [C, N], hard="sessions-npo")
+# The same title on the same day and time at two branches.
+E("土曜おはなし会", "刈谷市中央図書館", "2026-10-10", "11:00", "11:30",
+  [C, N], hard="branches")
+E("土曜おはなし会", "城町図書館", "2026-10-10", "11:00", "11:30", [C, S],
+  hard="branches")
+E("地区社協 ふれあい食事会", "東刈谷市民センター", "2026-11-18", "11:30",
+  "13:00", [S, N], hard="district-lunch")
+E("地区社協 ふれあい食事会", "富士松市民センター", "2026-11-18", "11:30",
+  "13:00", [S, A], hard="district-lunch")
+# Similar titles, same day and area, different events.
+E("傾聴ボランティア フォローアップ研修", "刈谷市社会福祉会館", "2026-11-05",
+  "13:30", "15:30", [S, N], hard="listening")
+E("傾聴ボランティア 交流会", "刈谷市総合福祉センター", "2026-11-05",
+  "10:00", "12:00", [S, C], hard="listening")
+E("夏休み 宿題サポート", "北部生涯学習センター", "2026-08-19", "09:30",
+  "11:30", [C, N], hard="homework")
+E("夏休み 宿題サポート", "南部生涯学習センター", "2026-08-19", "13:30",
+  "15:30", [C, A], hard="homework")
+
+
+# --- writing records ---------------------------------------------------------
+
+def records():
+    serial = 100
+    groups_seen = []
+    out = []
+    for n, ev in enumerate(EVENTS):
+        label = "E%03d" % (n + 1)
+        group = ev["hard"]
+        if group is not None:
+            if group not in groups_seen:
+                groups_seen.append(group)
+            part = "tune" if groups_seen.index(group) % 2 == 0 else "held"
+        else:
+            part = "tune" if n % 2 == 0 else "held"
+        for k, src in enumerate(ev["sources"]):
+            serial += 1
+            say = ev["say"].get(src, {})
+            style = STYLE[src]
+            title = say.get("title")
+            title = style(title, n + k) if title else style(ev["title"], n + k)
+            place = say.get("place", ev["place"])
+            how = say.get("how")
+            if how is None:
+                how = {"kariya-city": "timed", "kariya-shakyo":
+                       "date" if (n + k) % 3 == 0 else "timed",
+                       "aisin-vc": "timed", "kariya-npo-net":
+                       "text" if (n + k) % 2 == 0 else "timed",
+                       "chiryu-fed": "timed"}[src]
+            rec = {"split": part, "event": label, "source": src,
+                   "kind": SOURCES[src], "title": title}
+            if group is not None:
+                rec["hard"] = group
+            link = LINK[src] % serial
+            # The company reposts the city's own page, with its tracking.
+            if src == "aisin-vc" and C in ev["sources"] and n % 3 == 0:
+                link = (LINK[C] % (serial - k)).replace("https://", "http://") \
+                    + "?utm_source=aisin-vc&utm_medium=intranet"
+            if src == "kariya-city":
+                serial_city = serial
+                rec["guid"] = "kariya-city-%d" % serial_city
+            elif src == "kariya-shakyo":
+                rec["guid"] = "tag:kariya-shakyo.or.jp,2026:entry/%d" % serial
+            elif src == "chiryu-fed":
+                rec["origin_instance"] = "chiryu"
+                rec["origin_id"] = "p%020x" % (0x5eed0000 + serial)
+            rec["link"] = link
+            date, start, end = ev["date"], ev["start"], ev["end"]
+            summary = "%sの活動です。" % ev["title"]
+            if how == "timed" and start:
+                rec["start"] = rfc3339(date, start)
+                if end:
+                    rec["end"] = rfc3339(ev["end_date"] or date, end)
+            elif how == "date":
+                rec["start"] = date
+                if ev["end_date"]:
+                    rec["end"] = ev["end_date"]
+                if start:
+                    summary += "時間は%sからです。" % start
+            else:
+                summary = "日時: %s 場所: %s。%s" % (
+                    text_date(date, start, end if not ev["end_date"] else None,
+                              n), place or "未定", summary)
+                if ev["end_date"]:
+                    # A two-day event written as a range.
+                    y, m, d = (int(x) for x in ev["end_date"].split("-"))
+                    summary = "日時: %s～%d月%d日 %s" % (
+                        text_date(date, None, None, 0), m, d, summary)
+            rec["summary"] = summary
+            if place:
+                rec["place"] = fw(place) if src == "kariya-shakyo" else place
+            if ev["address"]:
+                rec["address"] = ev["address"]
+            if ev["area"] != KARIYA and src in (F, A) and not ev["address"]:
+                rec["area"] = ev["area"]
+            rec["published"] = "2026-03-%02dT09:00:00+09:00" % (1 + n % 28)
+            out.append(rec)
+    return out
+
+
+def main():
+    for rec in records():
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
