@@ -23,6 +23,8 @@ struct websub;
 struct netguard;
 struct poller;
 struct store;
+struct purge;
+struct backup_job;
 
 struct daemon {
 	struct event_base	*d_base;
@@ -44,8 +46,8 @@ struct daemon {
 	 * request; freed by daemon_stop(). */
 	struct feed_cache	*d_feed_cache;
 	/* 1 when the daemon serves a WebSub hub at BASE/hub: feeds then
-	 * name it (Link rel="hub", atom:link, JSON Feed hubs).  0 until
-	 * the hub exists. */
+	 * name it (Link rel="hub", atom:link, JSON Feed hubs).  Set with
+	 * d_hub ([daemon] hub). */
 	int			 d_hub_enabled;
 	/* Real-time push (issue 6): the webhook outbox's dispatcher and
 	 * delivery, the WebSub hub and this instance's subscriptions to
@@ -55,6 +57,10 @@ struct daemon {
 	struct webhook		*d_webhook;
 	struct hub		*d_hub;
 	struct websub		*d_websub;
+	/* The retention sweep of contact data (purge.h), and the backup
+	 * being made (api_backup.c), or NULL. */
+	struct purge		*d_purge;
+	struct backup_job	*d_backup;
 };
 
 /*

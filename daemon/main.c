@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 
 #include "../feeds/xmalloc.h"
+#include "api.h"
 #include "auth.h"
 #include "clock.h"
 #include "config.h"
@@ -26,6 +27,7 @@
 #include "netguard.h"
 #include "outbox.h"
 #include "poller.h"
+#include "purge.h"
 #include "sdnotify.h"
 #include "store.h"
 #include "webhook.h"
@@ -101,6 +103,7 @@ daemon_start(struct daemon *d, struct config *cf)
 	d->d_poller = poller_new(d);
 	if (poller_sync(d->d_poller) == -1)
 		return -1;
+	d->d_purge = purge_new(d);
 	log_info("listening on %s%s%s:%d", strchr(cf->cf_listen_host, ':') ?
 	    "[" : "", cf->cf_listen_host, strchr(cf->cf_listen_host, ':') ?
 	    "]" : "", port);
@@ -113,6 +116,8 @@ daemon_stop(struct daemon *d)
 	/* In-flight fetches end first: their callbacks touch the poller. */
 	fetcher_free(d->d_fetcher);
 	poller_free(d->d_poller);
+	purge_free(d->d_purge);
+	api_backup_stop(d);
 	hub_free(d->d_hub);
 	outbox_free(d->d_outbox);
 	webhook_free(d->d_webhook);
@@ -169,6 +174,7 @@ main(int argc, char *argv[])
 			    conffile);
 		goto done;
 	}
+	log_set_format((enum log_format)cf->cf_log_format);
 	if (noaction) {
 		fprintf(stderr, "configuration OK\n");
 		config_free(cf);

@@ -11,9 +11,11 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
+#include "fetch.h"
 #include "log.h"
 #include "netguard.h"
 #include "poller.h"
+#include "purge.h"
 #include "store.h"
 
 static int
@@ -46,7 +48,9 @@ sync_sources(struct daemon *d, const struct config *cf)
 			.sd_origin = "config",
 		};
 
-		if (store_source_upsert(d->d_store, &sd) == -1)
+		if (store_source_upsert(d->d_store, &sd) == -1 ||
+		    store_source_set_moderation(d->d_store, src->src_name,
+		    src->src_moderation) == -1)
 			rc = -1;
 	}
 	if (store_source_list(d->d_store, &list, &n) == -1)
@@ -130,6 +134,13 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 	netguard_reset(d->d_guard);
 	for (i = 0; i < cf->cf_nallow_networks; i++)
 		netguard_allow(d->d_guard, cf->cf_allow_networks[i]);
+	/* The next hop of every fetch and delivery takes the new proxy. */
+	if (d->d_fetcher != NULL)
+		fetcher_set_proxy(d->d_fetcher, cf->cf_proxy, cf->cf_no_proxy,
+		    cf->cf_nno_proxy);
+	log_set_format((enum log_format)cf->cf_log_format);
+	/* purge_contacts_after may have changed. */
+	purge_soon(d->d_purge);
 	if (d->d_conf) {
 		if (strcmp(d->d_conf->cf_listen_host, cf->cf_listen_host) ||
 		    d->d_conf->cf_listen_port != cf->cf_listen_port)

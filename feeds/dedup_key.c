@@ -314,7 +314,20 @@ static const char *const title_suffixes[] = {
 	"のお知らせ", "のご案内", "について", "を開催", "を実施",
 	"開催します", "実施します", "募集します", "開催決定",
 	"お知らせ", "ご案内", "募集中", "大募集", "の募集", "募集",
-	"開催", "のご紹介",
+	"開催", "のご紹介", "やります", "に参加しよう", "に参加しませんか",
+	"参加しませんか", "参加しよう",
+};
+
+/*
+ * Words of volunteer recruiting that say what a volunteer does in
+ * general, not which event it is: one source writes 清掃活動, another
+ * 清掃ボランティア, a third 清掃のお手伝い.  Taken out wherever they are
+ * (longer first), so that what is left is what names the event — 車いす
+ * and 手話 of two workshops of one 福祉実践教室 stay apart.
+ */
+static const char *const title_generic[] = {
+	"ボランティア", "サポーター", "スタッフ", "のお手伝い", "お手伝い",
+	"手伝い", "運営補助", "運営", "補助", "活動", "参加者",
 };
 
 static int
@@ -373,6 +386,74 @@ utf8_chars(const char *s, size_t len)
 
 #define TITLE_KEY_MIN	2	/* characters left after taking words off */
 
+/*
+ * Spellings of one word that sources mix (after NFKC and case folding),
+ * and particles that only join words: taken to one form or out.
+ */
+static const struct {
+	const char	*from, *to;
+} title_variants[] = {
+	{ "障がい", "障害" }, { "障碍", "障害" }, { "こども", "子ども" },
+	{ "子供", "子ども" }, { "ゴミ", "ごみ" }, { "芥", "ごみ" },
+	{ "お年寄り", "高齢者" }, { "ボラセン", "ボランティアセンター" },
+	{ "の", "" }, { "へ", "" }, { "を", "" },
+};
+
+static void
+fold_variants(char **keyp)
+{
+	struct buf b;
+	const char *p = *keyp;
+	size_t i, n;
+
+	buf_init(&b, SIZE_MAX);
+	while (*p) {
+		for (i = 0; i < sizeof(title_variants) /
+		    sizeof(title_variants[0]); i++) {
+			n = strlen(title_variants[i].from);
+			if (strncmp(p, title_variants[i].from, n) == 0)
+				break;
+		}
+		if (i < sizeof(title_variants) / sizeof(title_variants[0])) {
+			buf_puts(&b, title_variants[i].to);
+			p += n;
+		} else
+			buf_append(&b, p++, 1);
+	}
+	buf_append(&b, "", 1);
+	free(*keyp);
+	*keyp = buf_release(&b, NULL);
+}
+
+/* key without the generic words; unchanged when too little would be left. */
+static void
+drop_generic(char *key)
+{
+	size_t len = strlen(key), n, i;
+	char *copy = xstrdup(key), *p;
+	int found = 1;
+
+	while (found) {
+		found = 0;
+		for (i = 0; i < sizeof(title_generic) /
+		    sizeof(title_generic[0]); i++) {
+			n = strlen(title_generic[i]);
+			if ((p = strstr(copy, title_generic[i])) == NULL)
+				continue;
+			memmove(p, p + n, strlen(p + n) + 1);
+			found = 1;
+		}
+	}
+	len = strlen(copy);
+	/* A particle left dangling at the end: 清掃の(お手伝い). */
+	while (len >= 3 && (strcmp(copy + len - 3, "の") == 0 ||
+	    strcmp(copy + len - 3, "で") == 0))
+		copy[len -= 3] = '\0';
+	if (utf8_chars(copy, len) >= TITLE_KEY_MIN)
+		memcpy(key, copy, len + 1);
+	free(copy);
+}
+
 char *
 dedup_title_key(const char *title)
 {
@@ -403,6 +484,12 @@ dedup_title_key(const char *title)
 			again = 1;
 			break;
 		}
+	}
+	drop_generic(key);
+	fold_variants(&key);
+	if (utf8_chars(key, strlen(key)) < TITLE_KEY_MIN) {
+		free(key);
+		key = normalize_compare_key(title);
 	}
 	return key;
 }

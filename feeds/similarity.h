@@ -6,8 +6,10 @@
  * defaults assume long documents: two 12-character titles have a dozen
  * shingles, and a signature of them is noise.  Records are compared on
  * character bigrams of their comparison keys (dedup_key.h), exactly, as
- * sets: the Dice coefficient, and the overlap coefficient for a title
- * that another source wraps in more words.
+ * sets: the Dice coefficient, the overlap coefficient for a title that
+ * another source wraps in more words, and the longest common subsequence
+ * of characters for words put in on both sides (市民体育大会の受付,
+ * 刈谷市民体育大会受付).
  *
  * A pair is one event by an exact rule (the same federated origin, or the
  * same canonical URL on the same day) or when its score reaches the
@@ -22,13 +24,26 @@
 #define TSUNAGU_SIMILARITY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dedup_key.h"
+
+/* The sorted, unique character bigrams of a text (sim_grams_of()). */
+struct sim_grams {
+	uint64_t	*sg_v;
+	size_t		 sg_n;
+};
+
+void		 sim_grams_of(const char *, struct sim_grams *);
+void		 sim_grams_free(struct sim_grams *);
 
 /* What the comparison looks at; borrowed strings, NULL when unknown. */
 struct sim_record {
 	const char		*sr_source;	/* the source's name */
 	const char		*sr_title;	/* dedup_title_key() */
+	/* sr_title's bigrams, when the caller keeps them (NULL: made at
+	 * each comparison). */
+	const struct sim_grams	*sr_title_grams;
 	const char		*sr_place;	/* dedup_place_key() */
 	const char		*sr_area;	/* 6-digit code (or 2-digit) */
 	const char		*sr_url;	/* canonical, not generic */
@@ -40,6 +55,7 @@ struct sim_params {
 	double	sp_threshold;		/* a score from here on: one event */
 	double	sp_place_weight;	/* of the place, when both have one */
 	double	sp_overlap_weight;	/* of the title's overlap coefficient */
+	double	sp_lcs_weight;		/* of the title's common subsequence */
 	double	sp_place_min;		/* places less alike: two events */
 	double	sp_time_bonus;		/* both timed, same start */
 	int	sp_time_tolerance;	/* minutes two starts may differ */
@@ -48,7 +64,8 @@ struct sim_params {
 
 extern const struct sim_params sim_default_params;
 
-/* The view of keys a comparison takes (pointers into k). */
+/* The view of keys a comparison takes (pointers into k; the title's
+ * bigrams are not kept). */
 void		 sim_record_of(const struct dedup_keys *k, const char *source,
 		    struct sim_record *out);
 
@@ -82,6 +99,9 @@ const char	*sim_rule_name(enum sim_rule);
  */
 double		 sim_dice(const char *, const char *);
 double		 sim_overlap(const char *, const char *);
+/* 2·LCS / (|a|+|b|) over characters; texts of up to 256 characters (longer
+ * ones count their first 256). */
+double		 sim_lcs(const char *, const char *);
 /* Title and place similarity as the score uses them. */
 double		 sim_title(const char *, const char *,
 		    const struct sim_params *);

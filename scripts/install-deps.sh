@@ -14,6 +14,12 @@ if [ "${1:-}" = "--test" ]; then
 		python3-jsonschema)
 	# tests/interop: RELAX NG validation and an iCalendar reader
 	packages+=(jing python3-icalendar)
+	# tests/e2e/test_hostile.py: which files the daemon opens
+	packages+=(strace)
+	# tests/browser: the /admin/ pages in Debian's Chromium (with a
+	# Japanese font for the screenshots), driven from Node.js
+	packages+=(chromium fonts-ipafont-gothic)
+	command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 fi
 
 missing=()
@@ -21,10 +27,23 @@ for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	echo "installing: ${missing[*]}" >&2
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing: ${missing[*]}" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# tests/browser: playwright-core, as package-lock.json pins it (it drives
+# the Chromium above and downloads no browser).  Without it the browser
+# test is skipped, not failed: say so loudly.
+if [ "${1:-}" = "--test" ]; then
+	browser="$(cd "$(dirname "$0")/.." && pwd)/tests/browser"
+	if [ ! -f "$browser/node_modules/playwright-core/package.json" ] &&
+	    ! (cd "$browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 \
+	    npm ci --no-audit --no-fund --loglevel=error); then
+		echo "warning: npm ci in tests/browser failed; the browser" \
+		    "test will be skipped" >&2
+	fi
+fi

@@ -28,6 +28,13 @@
     submit: '投稿', edit: '編集', withdraw: '取り下げ', approve: '承認',
     reject: '却下', resubmit: '再申請'
   };
+  const FIELD_NAMES = {
+    title: 'タイトル', start: '開始', end: '終了', all_day: '終日', deadline: '申込締切',
+    place: '場所', address: '住所', area: '地域コード', category: '分野', summary: '概要',
+    content_html: '詳しい内容', url: 'URL', contact: '問い合わせ先', fee: '参加費',
+    capacity: '定員', organizer: '主催', recurrence: '繰り返し', status: '状態',
+    lat: '緯度', lon: '経度'
+  };
   const ROLES = {
     admin: '管理者', coordinator: 'コーディネーター', group: '登録団体',
     subscriber: '受信者'
@@ -687,7 +694,11 @@
           (STATES[a.changes.moderation.to] || a.changes.moderation.to));
       }
       const fields = changes.filter((c) => c !== 'moderation');
-      if (fields.length) detail.push('変更: ' + fields.join(', '));
+      if (a.action === 'submit') {
+        detail.push('新規: ' + ((a.changes.title && a.changes.title.to) || ''));
+      } else if (fields.length) {
+        detail.push('変更: ' + fields.map((c) => FIELD_NAMES[c] || c).join('、'));
+      }
       if (a.reason) detail.push('理由: ' + a.reason);
       body.append(el('tr', null,
         el('td', { text: formatDate(a.at) }),

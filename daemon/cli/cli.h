@@ -47,6 +47,7 @@ extern const struct cli_command cli_source_commands[];
 extern const struct cli_command cli_subscriber_commands[];
 extern const struct cli_command cli_posting_commands[];
 extern const struct cli_command cli_token_commands[];
+extern const struct cli_command cli_backup_commands[];
 extern const struct cli_command cli_moderation_commands[];
 
 /*

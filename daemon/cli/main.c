@@ -29,6 +29,7 @@ static const struct cli_command *const tables[] = {
 	cli_subscriber_commands,
 	cli_posting_commands,
 	cli_token_commands,
+	cli_backup_commands,
 	cli_moderation_commands,
 	NULL
 };

@@ -30,6 +30,7 @@ struct source_health;
 extern const struct route *const api_routes[];
 
 extern const struct route route_api_root;
+extern const struct route route_api_backup;
 extern const struct route route_api_sources;
 extern const struct route route_api_source_create;
 extern const struct route route_api_source;
@@ -55,6 +56,10 @@ extern const struct route route_api_subscriber_feed_public;
 extern const struct route route_api_subscriber_ping;
 extern const struct route route_api_subscriber_deliveries;
 extern const struct route route_api_subscriber_redeliver;
+extern const struct route route_api_subscriber_recover;
+extern const struct route route_api_deliveries;
+extern const struct route route_api_delivery;
+extern const struct route route_api_delivery_redeliver;
 extern const struct route route_api_postings;
 extern const struct route route_api_posting_submit;
 extern const struct route route_api_posting;
@@ -147,5 +152,11 @@ const char *api_moderation_after_edit(struct http_request *,
 /* Sets "decision" of a posting's JSON: the decision made on it, or null. */
 void	 api_moderation_annotate(struct http_request *, json_t *posting,
 	    const char *id);
+
+/*
+ * Ends a backup in progress (api_backup.c) before the HTTP server goes:
+ * answered 503 if nothing was sent yet, else its connection is cut.
+ */
+void	 api_backup_stop(struct daemon *);
 
 #endif

@@ -66,9 +66,10 @@ api_moderation_after_edit(struct http_request *hr, const char *action,
 	int rc;
 
 	api_audit_edit(hr, action, before, after);
-	/* A group that changes what was rejected asks again. */
-	if (hr->hr_role != AUTH_GROUP || moderation == NULL ||
-	    strcmp(moderation, MODERATION_REJECTED) != 0)
+	/* A group that changes what was rejected asks again (withdrawing
+	 * it is no request to publish it). */
+	if (hr->hr_role != AUTH_GROUP || strcmp(action, "edit") != 0 ||
+	    moderation == NULL || strcmp(moderation, MODERATION_REJECTED) != 0)
 		return moderation;
 	api_store_actor(hr, &sa, &tk);
 	rc = store_moderation_resubmit(hr->hr_daemon->d_store, after->pst_id,

@@ -12,6 +12,7 @@
 
 const struct route *const api_routes[] = {
 	&route_api_root,
+	&route_api_backup,
 	&route_api_sources,
 	&route_api_source_create,
 	&route_api_source,
@@ -37,6 +38,10 @@ const struct route *const api_routes[] = {
 	&route_api_subscriber_ping,
 	&route_api_subscriber_deliveries,
 	&route_api_subscriber_redeliver,
+	&route_api_subscriber_recover,
+	&route_api_deliveries,
+	&route_api_delivery,
+	&route_api_delivery_redeliver,
 	&route_api_postings,
 	&route_api_posting_submit,
 	&route_api_posting,

@@ -30,6 +30,21 @@ static const char *const create_keys[] = { "name", "webhook", "filter",
     "private", NULL };
 static const char *const update_keys[] = { "webhook", "filter", NULL };
 
+/* Why the delivery disabled it, and since when its endpoint fails. */
+static void
+webhook_health(struct http_request *hr, const char *name, json_t *o)
+{
+	struct webhook_target wt;
+
+	if (store_webhook_target(hr->hr_daemon->d_store, name, &wt) != 0)
+		return;
+	json_object_set_new(o, "disabled_reason",
+	    api_string(wt.wt_disabled_reason));
+	json_object_set_new(o, "failing_since",
+	    api_time(wt.wt_failing_since / 1000));
+	webhook_target_free(&wt);
+}
+
 static json_t *
 subscriber_json(struct http_request *hr, const struct subscriber_info *sb)
 {
@@ -50,6 +65,7 @@ subscriber_json(struct http_request *hr, const struct subscriber_info *sb)
 	    "updated", api_time(sb->sb_updated),
 	    "secret_rotated", api_time(sb->sb_secret_rotated));
 	free(feed);
+	webhook_health(hr, sb->sb_name, o);
 	return o;
 }
 
@@ -384,18 +400,6 @@ feed_token_remove(struct http_request *hr)
 	subscriber_info_free(&sb);
 }
 
-/* Webhook delivery is another piece of work; its routes exist already. */
-static void
-not_yet(struct http_request *hr)
-{
-	struct subscriber_info sb;
-
-	if (load_subscriber(hr, &sb) == -1)
-		return;
-	subscriber_info_free(&sb);
-	reply_error(hr, 501, "webhook delivery is not implemented yet");
-}
-
 #define ADMIN	AUTH_ROLE_BIT(AUTH_ADMIN)
 #define OWNER	(AUTH_ROLE_BIT(AUTH_ADMIN) | AUTH_ROLE_BIT(AUTH_SUBSCRIBER))
 
@@ -479,28 +483,4 @@ const struct route route_api_subscriber_feed_public = {
 	.rt_handler = feed_token_remove,
 	.rt_roles = OWNER,
 	.rt_summary = "drop the feed token: the feed is public again",
-};
-
-const struct route route_api_subscriber_ping = {
-	.rt_methods = EVHTTP_REQ_POST,
-	.rt_pattern = "/api/v1/subscribers/{name}/ping",
-	.rt_handler = not_yet,
-	.rt_roles = OWNER,
-	.rt_summary = "send a ping webhook (501: not implemented yet)",
-};
-
-const struct route route_api_subscriber_deliveries = {
-	.rt_methods = EVHTTP_REQ_GET,
-	.rt_pattern = "/api/v1/subscribers/{name}/deliveries",
-	.rt_handler = not_yet,
-	.rt_roles = OWNER,
-	.rt_summary = "recent webhook deliveries (501: not implemented yet)",
-};
-
-const struct route route_api_subscriber_redeliver = {
-	.rt_methods = EVHTTP_REQ_POST,
-	.rt_pattern = "/api/v1/subscribers/{name}/deliveries/{id}/redeliver",
-	.rt_handler = not_yet,
-	.rt_roles = OWNER,
-	.rt_summary = "send a delivery again (501: not implemented yet)",
 };

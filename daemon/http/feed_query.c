@@ -13,8 +13,6 @@
 #include "daemon.h"
 #include "feed_filter.h"
 #include "feed_query.h"
-#include "http.h"
-#include "reply.h"
 #include "subscriber_feed.h"
 
 #define FEED_URL_MAX	(64 * 1024)
@@ -71,60 +69,54 @@ parse_limit(const char *v, struct feed_request *fq)
 	return 0;
 }
 
-/* Every parameter, once each for the page keys; -1 after a reply. */
+/* Every parameter, once each for the page keys; -1 with a reason. */
 static int
-read_params(struct http_request *hr, int sub, struct feed_request *fq)
+read_params(const struct evkeyvalq *query, int sub, struct feed_request *fq,
+    char *err, size_t errlen)
 {
 	struct evkeyval *kv;
-	char err[256];
 	int tokens = 0;
 
-	TAILQ_FOREACH(kv, &hr->hr_query, next) {
+	TAILQ_FOREACH(kv, query, next) {
 		if (feed_filter_is_key(kv->key)) {
 			if (sub) {
-				reply_error(hr, 400, "'%s': a subscriber's "
+				snprintf(err, errlen, "'%s': a subscriber's "
 				    "feed is filtered by the subscriber's "
 				    "filter only", kv->key);
 				return -1;
 			}
 			if (feed_filter_add(&fq->fq_filter, kv->key,
-			    kv->value, err, sizeof(err)) == -1) {
-				reply_error(hr, 400, "%s", err);
+			    kv->value, err, errlen) == -1)
 				return -1;
-			}
 		} else if (strcmp(kv->key, "limit") == 0) {
 			if (fq->fq_limit_given ||
 			    parse_limit(kv->value, fq) == -1) {
-				reply_error(hr, 400, "limit must be one number "
+				snprintf(err, errlen, "limit must be one number "
 				    "from 1 to %d", FEED_MAX_LIMIT);
 				return -1;
 			}
 		} else if (strcmp(kv->key, "after") == 0) {
 			if (fq->fq_after_id != NULL ||
 			    parse_cursor(kv->value, fq) == -1) {
-				reply_error(hr, 400, "after: not a cursor from "
+				snprintf(err, errlen, "after: not a cursor from "
 				    "a next link");
 				return -1;
 			}
 		} else if (strcmp(kv->key, "token") == 0 && sub) {
 			if (tokens++ > 0) {
-				reply_error(hr, 400, "token: given twice");
+				snprintf(err, errlen, "token: given twice");
 				return -1;
 			}
 			/* A public feed's URL does not carry one. */
 			if (fq->fq_private)
 				fq->fq_token = xstrdup(kv->value);
 		} else {
-			reply_error(hr, 400, "unknown query parameter '%s'",
+			snprintf(err, errlen, "unknown query parameter '%s'",
 			    kv->key);
 			return -1;
 		}
 	}
-	if (feed_filter_finish(&fq->fq_filter, err, sizeof(err)) == -1) {
-		reply_error(hr, 400, "%s", err);
-		return -1;
-	}
-	return 0;
+	return feed_filter_finish(&fq->fq_filter, err, errlen);
 }
 
 /* The query string: filters, then after, limit and token. */
@@ -195,37 +187,128 @@ make_key(struct daemon *d, struct feed_request *fq)
 	return rc == 0 ? 0 : -1;
 }
 
-int
-feed_request_parse(struct http_request *hr, const char *path_no_ext,
-    const struct feed_format *ff, const struct subscriber_feed *sf,
-    struct feed_request *fq)
+/* The first token parameter (before read_params() has checked). */
+static const char *
+token_param(const struct evkeyvalq *query)
 {
-	struct daemon *d = hr->hr_daemon;
-	char err[256];
+	struct evkeyval *kv;
+
+	TAILQ_FOREACH(kv, query, next)
+		if (strcmp(kv->key, "token") == 0)
+			return kv->value;
+	return NULL;
+}
+
+/*
+ * "/feeds/all.EXT" or "/feeds/sub/NAME.EXT": the format and, for a
+ * subscriber's feed, the subscriber; *status on -1.
+ */
+static int
+resolve_path(struct daemon *d, const char *path, const struct evkeyvalq *query,
+    struct feed_request *fq, struct subscriber_feed *sf, int *status,
+    char *err, size_t errlen)
+{
+	const char *seg, *dot;
+	char *name;
+	int sub;
+
+	if (strncmp(path, "/feeds/", 7) != 0)
+		goto none;
+	seg = path + 7;
+	if ((sub = strncmp(seg, "sub/", 4) == 0))
+		seg += 4;
+	dot = strrchr(seg, '.');
+	if (dot == NULL || dot == seg || strchr(seg, '/') != NULL)
+		goto none;
+	if ((fq->fq_format = feed_format_find(dot + 1)) == NULL) {
+		*status = 404;
+		snprintf(err, errlen, "no feed format '%s'", dot + 1);
+		return -1;
+	}
+	name = xstrndup(seg, dot - seg);
+	if (!sub) {
+		if (strcmp(name, "all") != 0) {
+			*status = 404;
+			snprintf(err, errlen, "no such feed: %s (subscriber "
+			    "feeds are /feeds/sub/NAME.%s)", path, dot + 1);
+			free(name);
+			return -1;
+		}
+		free(name);
+		return 0;
+	}
+	if (subscriber_feed_lookup(d, name, sf) != 0) {
+		*status = 404;
+		snprintf(err, errlen, "no subscriber '%s'", name);
+		free(name);
+		return -1;
+	}
+	free(name);
+	fq->fq_sub = xstrdup(sf->sf_name);
+	fq->fq_private = sf->sf_private;
+	switch (subscriber_feed_authorize(d, sf, token_param(query))) {
+	case 0:
+		return 0;
+	case 1:
+		*status = 401;
+		snprintf(err, errlen, "this feed is private: add its token as "
+		    "?token=");
+		return -1;
+	default:
+		*status = 500;
+		snprintf(err, errlen, "the feed's token cannot be read; see "
+		    "the log");
+		return -1;
+	}
+ none:
+	*status = 404;
+	snprintf(err, errlen, "no such feed: %s", path);
+	return -1;
+}
+
+int
+feed_request_build(struct daemon *d, const char *path,
+    const struct evkeyvalq *query, struct feed_request *fq, int *status,
+    char *err, size_t errlen)
+{
+	struct subscriber_feed sf;
+	struct buf doc;
 
 	memset(fq, 0, sizeof(*fq));
-	fq->fq_format = ff;
+	memset(&sf, 0, sizeof(sf));
 	fq->fq_limit = (size_t)d->d_conf->cf_feed_limit;
-	if (sf != NULL) {
-		fq->fq_sub = sf->sf_name;
-		fq->fq_private = sf->sf_private;
-	}
-	if (read_params(hr, sf != NULL, fq) == -1)
+	if (resolve_path(d, path, query, fq, &sf, status, err, errlen) == -1)
 		goto fail;
-	if (sf != NULL && sf->sf_filter != NULL &&
-	    feed_filter_parse_line(&fq->fq_filter, sf->sf_filter, err,
-	    sizeof(err)) == -1) {
+	*status = 400;
+	if (read_params(query, fq->fq_sub != NULL, fq, err, errlen) == -1)
+		goto fail;
+	if (sf.sf_filter != NULL && feed_filter_parse_line(&fq->fq_filter,
+	    sf.sf_filter, err, errlen) == -1) {
 		/* config.c checks filters: only a bug gets here. */
-		reply_error(hr, 500, "the subscriber's filter does not parse");
+		*status = 500;
 		goto fail;
 	}
-	xasprintf(&fq->fq_doc_url, "%s%s.%s", d->d_base_url, path_no_ext,
-	    ff->ff_ext);
+	/* The path as the URL writes it: a subscriber's name encoded. */
+	buf_init(&doc, FEED_URL_MAX);
+	buf_puts(&doc, d->d_base_url);
+	if (fq->fq_sub != NULL) {
+		buf_puts(&doc, "/feeds/sub/");
+		feed_filter_encode(&doc, fq->fq_sub);
+	} else
+		buf_puts(&doc, "/feeds/all");
+	if (buf_printf(&doc, ".%s", fq->fq_format->ff_ext) == -1) {
+		buf_free(&doc);
+		*status = 414;
+		snprintf(err, errlen, "the feed's URL is too long");
+		goto fail;
+	}
+	fq->fq_doc_url = buf_release(&doc, NULL);
 	/* With a cursor the URL says the page size too, as next links do. */
 	fq->fq_self = page_url(fq, fq->fq_after_modified, fq->fq_after_id,
 	    fq->fq_limit_given || fq->fq_after_id != NULL);
 	if (fq->fq_self == NULL || make_key(d, fq) == -1) {
-		reply_error(hr, 414, "the feed's URL is too long");
+		*status = 414;
+		snprintf(err, errlen, "the feed's URL is too long");
 		goto fail;
 	}
 	return 0;
@@ -234,10 +317,52 @@ feed_request_parse(struct http_request *hr, const char *path_no_ext,
 	return -1;
 }
 
+int
+feed_request_from_url(struct daemon *d, const char *url,
+    struct feed_request *fq, int *status, char *err, size_t errlen)
+{
+	size_t baselen = strlen(d->d_base_url), pathlen = 0;
+	const char *rest, *q;
+	char *rawpath = NULL, *path = NULL;
+	struct evkeyvalq query;
+	int rc = -1;
+
+	memset(fq, 0, sizeof(*fq));
+	TAILQ_INIT(&query);
+	*status = 404;
+	if (strncmp(url, d->d_base_url, baselen) != 0 || url[baselen] != '/') {
+		snprintf(err, errlen, "not a feed of this instance (%s)",
+		    d->d_base_url);
+		return -1;
+	}
+	rest = url + baselen;
+	q = strchr(rest, '?');
+	rawpath = xstrndup(rest, q ? (size_t)(q - rest) : strlen(rest));
+	if (strchr(rawpath, '#') != NULL ||
+	    (path = evhttp_uridecode(rawpath, 0, &pathlen)) == NULL ||
+	    strlen(path) != pathlen) {
+		snprintf(err, errlen, "a malformed path");
+		goto done;
+	}
+	if (q != NULL && (strchr(q, '#') != NULL ||
+	    evhttp_parse_query_str(q + 1, &query) == -1)) {
+		*status = 400;
+		snprintf(err, errlen, "a malformed query");
+		goto done;
+	}
+	rc = feed_request_build(d, path, &query, fq, status, err, errlen);
+ done:
+	evhttp_clear_headers(&query);
+	free(rawpath);
+	free(path);
+	return rc;
+}
+
 void
 feed_request_clear(struct feed_request *fq)
 {
 	feed_filter_clear(&fq->fq_filter);
+	free(fq->fq_sub);
 	free(fq->fq_after_id);
 	free(fq->fq_token);
 	free(fq->fq_doc_url);

@@ -7,6 +7,10 @@
  * the feed's rel="self", the WebSub topic, and (with the format, the
  * subscriber's filter and the configuration that shapes the document)
  * the key of its cached representation.
+ *
+ * The same request comes from a GET (feed_request_build(), for the route)
+ * or from a URL (feed_request_from_url(), for the hub and whoever else
+ * holds a topic): both give the same canonical form.
  */
 #ifndef TSUNAGU_FEED_QUERY_H
 #define TSUNAGU_FEED_QUERY_H
@@ -19,8 +23,8 @@
 
 #define FEED_MAX_LIMIT	10000
 
-struct http_request;
-struct subscriber_feed;
+struct daemon;
+struct evkeyvalq;
 
 typedef int (*feed_writer)(const struct feed_meta *, struct posting *const *,
     size_t, struct buf *);
@@ -36,7 +40,7 @@ const struct feed_format *feed_format_find(const char *ext);
 
 struct feed_request {
 	const struct feed_format	*fq_format;
-	const char			*fq_sub;	/* subscriber, or NULL */
+	char				*fq_sub;	/* subscriber, or NULL */
 	int				 fq_private;
 	struct posting_filter		 fq_filter;
 	size_t				 fq_limit;
@@ -50,14 +54,22 @@ struct feed_request {
 };
 
 /*
- * Reads hr's query (sf NULL: /feeds/all, whose filters are in the query;
- * else the subscriber's feed, whose filter is the subscriber's).  On an
- * error it replies (400, or 500 for a subscriber filter that does not
- * parse) and returns -1, with nothing left to clear.
+ * The request for a decoded path ("/feeds/all.atom", "/feeds/sub/NAME.csv")
+ * and its parsed query: the format, the subscriber (checking a private
+ * feed's token), the filters and page, the canonical URL and cache key.
+ * 0, or -1 with the HTTP status to answer (400, 401, 404, 414, 500) and
+ * a reason in err; nothing is left to clear on -1.
  */
-int	 feed_request_parse(struct http_request *, const char *path_no_ext,
-	    const struct feed_format *, const struct subscriber_feed *sf,
-	    struct feed_request *);
+int	 feed_request_build(struct daemon *, const char *path,
+	    const struct evkeyvalq *query, struct feed_request *,
+	    int *status, char *err, size_t errlen);
+/*
+ * The same from an absolute URL on this instance (base_url, then the
+ * path and query), such as a WebSub hub.topic.  Its fq_self is the
+ * canonical form: a topic equal to it names the feed exactly.
+ */
+int	 feed_request_from_url(struct daemon *, const char *url,
+	    struct feed_request *, int *status, char *err, size_t errlen);
 /* The URL of the page after the posting (modified, id). */
 char	*feed_request_next_url(const struct feed_request *, int64_t modified,
 	    const char *id);

@@ -229,3 +229,46 @@ feed_revalidate(struct daemon *d, struct feed_rep *fr,
 	fr->fr_seq = seq;
 	return 1;
 }
+
+struct feed_cache *
+feed_cache_of(struct daemon *d)
+{
+	if (d->d_feed_cache == NULL)
+		d->d_feed_cache = feed_cache_new(d->d_conf->cf_feed_cache_size);
+	else
+		/* A reload may have changed the bound. */
+		feed_cache_set_max(d->d_feed_cache,
+		    d->d_conf->cf_feed_cache_size);
+	return d->d_feed_cache;
+}
+
+struct feed_rep *
+feed_get(struct daemon *d, const struct feed_request *fq, const char **state)
+{
+	struct feed_cache *fc = feed_cache_of(d);
+	struct feed_cache_stats *stats = feed_cache_stats(fc);
+	struct feed_rep *fr;
+	int rc, fresh;
+
+	if ((fr = feed_cache_get(fc, fq->fq_key)) != NULL) {
+		fresh = fr->fr_generation == store_generation(d->d_store);
+		if ((rc = feed_revalidate(d, fr, fq)) == -1)
+			return NULL;
+		if (rc == 1) {
+			if (fresh)
+				stats->fcs_hits++;
+			else
+				stats->fcs_revalidated++;
+			*state = fresh ? "hit" : "revalidated";
+			feed_rep_ref(fr);
+			return fr;
+		}
+		feed_cache_remove(fc, fr);
+	}
+	if ((fr = feed_render(d, fq)) == NULL)
+		return NULL;
+	stats->fcs_renders++;
+	feed_cache_put(fc, fr);
+	*state = "miss";
+	return fr;
+}

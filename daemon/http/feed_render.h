@@ -6,6 +6,7 @@
 #define TSUNAGU_FEED_RENDER_H
 
 struct daemon;
+struct feed_cache;
 struct feed_rep;
 struct feed_request;
 
@@ -28,5 +29,16 @@ struct feed_rep	*feed_render(struct daemon *, const struct feed_request *);
  */
 int		 feed_revalidate(struct daemon *, struct feed_rep *,
 		    const struct feed_request *);
+
+/* The daemon's cache, made at first use with feed_cache_size. */
+struct feed_cache *feed_cache_of(struct daemon *);
+/*
+ * The current representation of a request, from the cache when it still
+ * holds, else rendered and cached: a new reference (feed_rep_unref()), or
+ * NULL on failure (logged).  *state: "hit", "revalidated" or "miss".  The
+ * route serves this; a WebSub hub gets a topic's content the same way.
+ */
+struct feed_rep	*feed_get(struct daemon *, const struct feed_request *,
+		    const char **state);
 
 #endif

@@ -26,7 +26,7 @@ store_audit_append(struct store *st, const struct store_actor *sa,
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_stmt(st, sql)) == NULL ||
-	    store_bind(st, stmt, "Isssssss", now, sa->sa_token_id,
+	    store_bind(st, stmt, "Issssssss", now, sa->sa_token_id,
 	    sa->sa_label, sa->sa_organization, sa->sa_role, action,
 	    posting_id, changes, reason) == -1)
 		return -1;

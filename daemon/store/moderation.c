@@ -338,15 +338,19 @@ int
 store_moderation_queue(struct store *st, size_t limit,
     struct moderation_item **out, size_t *n, int64_t *total)
 {
-	/* Oldest first: the one that has waited longest is decided first. */
+	/*
+	 * Oldest first: the one that has waited longest is decided first.
+	 * What its group withdrew while it waited asks for nothing.
+	 */
 	static const char sql[] =
 	    "SELECT p.doc, s.organization, coalesce(s.submitted, "
 	    "p.date_modified) FROM postings p "
 	    "LEFT JOIN submissions s ON s.posting_id = p.id "
-	    "WHERE p.moderation = 'pending' "
+	    "WHERE p.moderation = 'pending' AND p.status <> 'withdrawn' "
 	    "ORDER BY 3, p.id LIMIT ?1";
 	static const char count[] =
-	    "SELECT count(*) FROM postings WHERE moderation = 'pending'";
+	    "SELECT count(*) FROM postings WHERE moderation = 'pending' "
+	    "AND status <> 'withdrawn'";
 	struct moderation_item *list = NULL;
 	sqlite3_stmt *stmt;
 	size_t len = 0, cap = 0;

@@ -115,8 +115,8 @@ write_posting(struct store *st, const struct posting *p, const char *doc,
 {
 	static const char ins[] =
 	    "INSERT INTO postings (id, revision, status, kind, "
-	    "date_published, date_modified, start, \"end\", area, doc) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	    "date_published, date_modified, start, \"end\", area, doc, "
+	    "moderation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 	static const char upd[] =
 	    "UPDATE postings SET revision = ?2, status = ?3, kind = ?4, "
 	    "date_published = ?5, date_modified = ?6, start = ?7, "
@@ -124,10 +124,12 @@ write_posting(struct store *st, const struct posting *p, const char *doc,
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_stmt(st, insert ? ins : upd)) == NULL ||
-	    store_bind(st, stmt, "sIssIIssss", p->pst_id, p->pst_revision,
+	    store_bind(st, stmt, insert ? "sIssIIsssss" : "sIssIIssss",
+	    p->pst_id, p->pst_revision,
 	    posting_status_name(p->pst_status), p->pst_kind,
 	    p->pst_published, p->pst_modified, p->pst_start, p->pst_end,
-	    p->pst_area, doc) == -1)
+	    p->pst_area, doc, insert ? store_moderation_initial(st,
+	    p->pst_refs[0].ref_source) : NULL) == -1)
 		return -1;
 	return store_step_done(st, stmt, __func__);
 }

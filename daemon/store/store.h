@@ -716,4 +716,45 @@ int	 store_outbox_counts(struct store *, int64_t *pending_deliveries,
 int	 store_set_change_hook(struct store *, void (*cb)(void *, int what),
 	    void *arg);
 
+/* --- personal data (purge.c) ---------------------------------------- */
+
+/*
+ * Removes the contact (name, phone, e-mail) of at most max postings whose
+ * event ended before `before` (unix seconds): its end, else its start,
+ * else its date_modified (the span_end of 002_search.sql, which runs to
+ * the last occurrence of a recurring event).  Every copy the store keeps
+ * goes too: edits of the contact, the audit trail's values (replaced by
+ * "purged") and the doc, old_doc and payload of the posting's webhook
+ * events.  Revision and date_modified stay: it is no news for subscribers
+ * and sends none.  Deleted bytes are overwritten (secure_delete) and the
+ * write-ahead log truncated.  *n (may be NULL) counts the postings; 1 when
+ * max were purged and more may be due, 0 when none is left.
+ */
+int	 store_contacts_purge(struct store *, int64_t before, size_t max,
+	    size_t *n);
+
+/* --- online backup (backup.c) --------------------------------------- */
+
+struct store_backup;
+
+/* The database file this store opened. */
+const char *store_path(const struct store *);
+/*
+ * Starts a consistent copy of the live database into the file at path (an
+ * empty or new file; its mode is the caller's to set).  Changes this store
+ * commits between steps are carried into the copy.
+ */
+int	 store_backup_begin(struct store *, const char *path,
+	    struct store_backup **out);
+/*
+ * Copies up to pages more pages: 1 while there is more to do, 0 when the
+ * copy is complete and its file closed, -1 on error (logged).
+ */
+int	 store_backup_step(struct store_backup *, int pages);
+/* Pages left and in all, as of the last step (0 and 0 when done). */
+void	 store_backup_progress(const struct store_backup *, int *remaining,
+	    int *total);
+/* Stops a copy in progress; the file stays (the caller removes it). */
+void	 store_backup_free(struct store_backup *);
+
 #endif

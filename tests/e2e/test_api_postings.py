@@ -88,12 +88,13 @@ class Submissions(harness.TestCase):
         pending = ok(d, "GET", "/postings?moderation=pending")["postings"]
         self.assertEqual([p["id"] for p in pending], [pid])
 
-        # A coordinator may not approve yet (the moderation queue will
-        # decide); an admin may.
-        coordinator, _ = apikit.make_token(d, "coordinator", "kariya-shakyo")
+        # A group may not approve its own; a coordinator (of any
+        # organization) may, and so may an admin (test_moderation.py).
         self.assertEqual(call(d, "POST", "/postings/%s/approve" % pid,
-                              token=coordinator)[0], 403)
-        approved = ok(d, "POST", "/postings/%s/approve" % pid)
+                              token=self.group)[0], 403)
+        coordinator, _ = apikit.make_token(d, "coordinator", "kariya-shakyo")
+        approved = ok(d, "POST", "/postings/%s/approve" % pid,
+                      token=coordinator)
         self.assertEqual(approved["moderation"], "published")
         self.assertEqual(approved["revision"], 2)
         self.assertIn(pid, apikit.posting_ids_in_feed(d))

@@ -79,8 +79,8 @@ class FormatsTest(harness.TestCase):
                 self.assertEqual(status, 200)
                 self.assertEqual(h["Content-Type"], ctype)
                 self.assertEqual(count_entries(ext, body), len(fc.ALL))
-                self.assertEqual(h["Link"], '<%s/feeds/all.%s>; rel="self"'
-                                 % (d.base, ext))
+                self.assertEqual(h["Link"], '<%s/feeds/all.%s>; rel="self", '
+                                 '<%s/hub>; rel="hub"' % (d.base, ext, d.base))
                 self.assertEqual(h["Cache-Control"], "public, max-age=60")
                 status, hh, hb = d.request("HEAD", "/feeds/all." + ext)
                 self.assertEqual(status, 200)
@@ -210,6 +210,20 @@ class FormatsTest(harness.TestCase):
             d, "/feeds/all.json?category=disaster")])
         body = d.get(paths["welfare"])[2]
         self.assertIn("内容を変更しました", body.decode())
+
+    def test_55_hub_in_every_document(self):
+        d = self.daemon
+        hub = d.base + "/hub"
+        root = ET.fromstring(d.get("/feeds/all.atom")[2])
+        self.assertIn(hub, [ln.get("href") for ln in
+                            root.findall("{%s}link" % ATOM_NS)
+                            if ln.get("rel") == "hub"])
+        root = ET.fromstring(d.get("/feeds/all.rss")[2])
+        self.assertIn(hub, [ln.get("href") for ln in
+                            root.findall("channel/{%s}link" % ATOM_NS)
+                            if ln.get("rel") == "hub"])
+        doc = json.loads(d.get("/feeds/all.json")[2])
+        self.assertEqual(doc["hubs"], [{"type": "WebSub", "url": hub}])
 
     def test_60_extension_in_atom(self):
         d = self.daemon

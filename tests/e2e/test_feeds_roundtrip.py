@@ -5,6 +5,8 @@ differs: its posting id, its revision count and its sources list (the
 federation hop); origin still names A.
 """
 
+import json
+
 import feeds_common as fc
 import harness
 
@@ -44,7 +46,7 @@ class RoundTripTest(harness.TestCase):
             lambda: (lambda it: it if len(it) == len(entries) else None)(
                 a.items("?limit=1000")), 20, "A's postings")
         cls.b = b = harness.Daemon(
-            harness.daemon_section(instance="chiryu-b")
+            harness.daemon_section(instance="chiryu-b", hub="off")
             + harness.source_section(
                 "kariya", a.base + "/feeds/all.atom?limit=1000",
                 kind="federation", format="atom"))
@@ -85,6 +87,15 @@ class RoundTripTest(harness.TestCase):
         self.assertEqual(t["capacity"], 12)
         self.assertEqual(t["deadline"], RICH["deadline"])
         self.assertEqual(t["kind"], "city")
+
+    def test_no_hub_no_hub_link(self):
+        status, h, body = self.b.get("/feeds/all.atom")
+        self.assertEqual(status, 200)
+        self.assertEqual(h["Link"], '<%s/feeds/all.atom>; rel="self"'
+                         % self.b.base)
+        self.assertNotIn(b'rel="hub"', body)
+        doc = json.loads(self.b.get("/feeds/all.json")[2])
+        self.assertNotIn("hubs", doc)
 
     def test_statuses_travel(self):
         statuses = sorted(it["_tsunagu"]["status"] for it in self.b_items)

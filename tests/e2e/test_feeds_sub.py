@@ -40,7 +40,7 @@ class SubscriberFeedsTest(harness.TestCase):
         self.assertEqual(doc["feed_url"], d.base + "/feeds/sub/toyota.json")
         self.assertIn("toyota", doc["title"])
         self.assertEqual(h["Link"], '<%s/feeds/sub/toyota.json>; '
-                         'rel="self"' % d.base)
+                         'rel="self", <%s/hub>; rel="hub"' % (d.base, d.base))
         self.assertEqual(h["Cache-Control"], "public, max-age=60")
         for ext in ("atom", "rss", "ics", "csv"):
             with self.subTest(ext=ext):

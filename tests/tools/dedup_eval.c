@@ -1,0 +1,677 @@
+/*
+ * dedup_eval.c — pairwise precision and recall of deduplication on the
+ * labeled set (tests/data/dedup/labeled.jsonl), and the tuning of the
+ * similarity parameters on its tune part.
+ *
+ *   dedup_eval [-v] [-c] [-t] [-s STOREDIR] FILE
+ *
+ * Each record is read into a posting and normalized as the poller does
+ * (normalize_posting() with the region 232106 and the municipality table
+ * of $TSUNAGU_SHARED_DATA/localgovjp), then the records arrive source by
+ * source — one fetch each, in every order of the sources — and
+ * dedup_match() puts each into a cluster as the store would.  A pair of
+ * records is predicted as one event when they end in one cluster, and is
+ * one when they carry the same label.  Precision and recall are reported
+ * per part, the worst over the orders.
+ *
+ *   -t   tune: search the parameter grid on the tune part for the most
+ *        recall at precision 1, then the widest band of thresholds that
+ *        gives it, and print the chosen parameters (sim_default_params
+ *        must hold them: -c checks that too).
+ *   -c   check: exit 1 unless the held-out part reaches precision 0.99
+ *        and recall 0.95 with sim_default_params (and, with -t, unless the
+ *        tuning chose sim_default_params).
+ *   -s   also run the held-out and tune records through the real store
+ *        (store_record_fetch(), one fetch per source, in a database in
+ *        STOREDIR) and check that it clusters them as dedup_match() does.
+ *   -v   print every wrong pair with its verdict.
+ *   -d   print every pair of records of one block (same day, URL or
+ *        origin) with its verdict, score, title and place similarity.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "area_table.h"
+#include "date.h"
+#include "dedup_key.h"
+#include "dedup_match.h"
+#include "normalize.h"
+#include "posting.h"
+#include "similarity.h"
+#include "xmalloc.h"
+
+#include "dedup_eval.h"
+
+#define TARGET_PRECISION	0.99
+#define TARGET_RECALL		0.95
+#define MAX_SOURCES		8
+#define REGION			"232106"
+
+/* --- reading the labeled set -------------------------------------------- */
+
+static const char *
+str_of(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static struct posting *
+posting_of(json_t *o, const struct normalize_ctx *ctx)
+{
+	struct posting *p = posting_new();
+	const char *s;
+	char *html;
+	int64_t t;
+
+	posting_set(&p->pst_guid, str_of(o, "guid"));
+	posting_set(&p->pst_link, str_of(o, "link"));
+	posting_set(&p->pst_title, str_of(o, "title"));
+	posting_set(&p->pst_summary, str_of(o, "summary"));
+	if ((s = str_of(o, "summary")) != NULL) {
+		xasprintf(&html, "<p>%s</p>", s);
+		p->pst_content_html = html;
+	}
+	posting_set(&p->pst_start, str_of(o, "start"));
+	posting_set(&p->pst_end, str_of(o, "end"));
+	p->pst_all_day = p->pst_start != NULL && strlen(p->pst_start) == 10;
+	posting_set(&p->pst_place, str_of(o, "place"));
+	posting_set(&p->pst_address, str_of(o, "address"));
+	posting_set(&p->pst_area, str_of(o, "area"));
+	posting_set(&p->pst_kind, str_of(o, "kind"));
+	posting_set(&p->pst_origin_instance, str_of(o, "origin_instance"));
+	posting_set(&p->pst_origin_id, str_of(o, "origin_id"));
+	if ((s = str_of(o, "published")) != NULL &&
+	    date_parse_rfc3339(s, &t) == 0)
+		p->pst_published = t;
+	normalize_posting(p, ctx);
+	return p;
+}
+
+int
+eval_load(const char *path, struct eval_set *set)
+{
+	const char *shared = getenv("TSUNAGU_SHARED_DATA");
+	struct normalize_ctx ctx = { .nc_region = REGION };
+	struct area_table *areas;
+	char tpath[4096], err[512], *line = NULL;
+	size_t cap = 0, i;
+	ssize_t len;
+	json_error_t jerr;
+	struct eval_rec *r;
+	FILE *f;
+	json_t *o;
+	int lineno = 0;
+
+	memset(set, 0, sizeof(*set));
+	snprintf(tpath, sizeof(tpath), "%s/localgovjp/localgovjp-utf8.csv",
+	    shared ? shared : "../shared/data");
+	if ((areas = area_table_load(tpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	ctx.nc_areas = areas;
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		area_table_free(areas);
+		return -1;
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		lineno++;
+		if ((o = json_loadb(line, (size_t)len, 0, &jerr)) == NULL) {
+			fprintf(stderr, "%s:%d: %s\n", path, lineno, jerr.text);
+			goto fail;
+		}
+		set->es_recs = xreallocarray(set->es_recs, set->es_n + 1,
+		    sizeof(*set->es_recs));
+		r = &set->es_recs[set->es_n++];
+		memset(r, 0, sizeof(*r));
+		r->er_event = xstrdup_opt(str_of(o, "event"));
+		r->er_split = xstrdup_opt(str_of(o, "split"));
+		r->er_source = xstrdup_opt(str_of(o, "source"));
+		r->er_kind = xstrdup_opt(str_of(o, "kind"));
+		r->er_hard = xstrdup_opt(str_of(o, "hard"));
+		r->er_posting = posting_of(o, &ctx);
+		json_decref(o);
+		if (r->er_event == NULL || r->er_split == NULL ||
+		    r->er_source == NULL || r->er_kind == NULL) {
+			fprintf(stderr, "%s:%d: event, split, source and kind "
+			    "are required\n", path, lineno);
+			goto fail;
+		}
+		r->er_key = posting_entry_key(r->er_posting);
+		dedup_keys_of(r->er_posting, &r->er_keys);
+		for (i = 0; i < set->es_nsources; i++)
+			if (strcmp(set->es_sources[i], r->er_source) == 0)
+				break;
+		if (i == set->es_nsources) {
+			if (i == MAX_SOURCES) {
+				fprintf(stderr, "%s:%d: too many sources\n",
+				    path, lineno);
+				goto fail;
+			}
+			set->es_sources[set->es_nsources++] =
+			    xstrdup(r->er_source);
+		}
+		r->er_src = (int)i;
+	}
+	free(line);
+	fclose(f);
+	area_table_free(areas);
+	for (i = 0; i < set->es_n; i++) {
+		r = &set->es_recs[i];
+		sim_record_of(&r->er_keys, r->er_source, &r->er_sim);
+		sim_grams_of(r->er_keys.dk_title, &r->er_grams);
+		r->er_sim.sr_title_grams = &r->er_grams;
+	}
+	return 0;
+ fail:
+	free(line);
+	fclose(f);
+	area_table_free(areas);
+	eval_free(set);
+	return -1;
+}
+
+void
+eval_free(struct eval_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->es_n; i++) {
+		struct eval_rec *r = &set->es_recs[i];
+
+		free(r->er_event);
+		free(r->er_split);
+		free(r->er_source);
+		free(r->er_kind);
+		free(r->er_hard);
+		free(r->er_key);
+		dedup_keys_clear(&r->er_keys);
+		sim_grams_free(&r->er_grams);
+		posting_free(r->er_posting);
+	}
+	free(set->es_recs);
+	for (i = 0; i < set->es_nsources; i++)
+		free(set->es_sources[i]);
+	memset(set, 0, sizeof(*set));
+}
+
+/* --- clustering as the store does it ------------------------------------ */
+
+struct cluster {
+	int	*c_members;
+	size_t	 c_n;
+	int64_t	 c_first_seen;
+	char	 c_id[24];
+	int	 c_alive;
+};
+
+/* Records of one block: the same day, URL or origin. */
+static int
+related(const struct eval_rec *a, const struct eval_rec *b)
+{
+	const struct sim_record *x = &a->er_sim, *y = &b->er_sim;
+
+	if (x->sr_when.dw_day != DEDUP_NO_DAY &&
+	    x->sr_when.dw_day == y->sr_when.dw_day)
+		return 1;
+	if (x->sr_url != NULL && y->sr_url != NULL &&
+	    strcmp(x->sr_url, y->sr_url) == 0)
+		return 1;
+	return x->sr_origin != NULL && y->sr_origin != NULL &&
+	    strcmp(x->sr_origin, y->sr_origin) == 0;
+}
+
+static void
+cluster_add(struct cluster *c, int rec)
+{
+	c->c_members = xreallocarray(c->c_members, c->c_n + 1,
+	    sizeof(*c->c_members));
+	c->c_members[c->c_n++] = rec;
+}
+
+/*
+ * Clusters the records whose part is `part` (NULL: all), arriving one
+ * source after the other in `order`; of[i] is record i's cluster.
+ */
+void
+eval_cluster(const struct eval_set *set, const char *part, const int *order,
+    const struct sim_params *sp, int *of)
+{
+	struct cluster *cl = xcalloc(set->es_n, sizeof(*cl));
+	struct match_cluster *mc = xcalloc(set->es_n, sizeof(*mc));
+	const struct sim_record **members;
+	int *cand_of = xcalloc(set->es_n, sizeof(*cand_of));
+	int *cands = xcalloc(set->es_n, sizeof(*cands));
+	size_t ncl = 0, s, i, j, k, m, ncand, nmem;
+	struct match_result mr;
+	char hex[65], buf[512];
+	int target;
+
+	members = xcalloc(set->es_n, sizeof(*members));
+	for (i = 0; i < set->es_n; i++) {
+		of[i] = -1;
+		cand_of[i] = -1;
+	}
+	for (s = 0; s < set->es_nsources; s++) {
+		for (i = 0; i < set->es_n; i++) {
+			const struct eval_rec *r = &set->es_recs[i];
+
+			if (r->er_src != order[s] || (part != NULL &&
+			    strcmp(r->er_split, part) != 0))
+				continue;
+			/* The candidate clusters: those of related records. */
+			ncand = 0;
+			for (j = 0; j < set->es_n; j++) {
+				if (of[j] < 0 || cand_of[of[j]] >= 0 ||
+				    !related(r, &set->es_recs[j]))
+					continue;
+				cand_of[of[j]] = (int)ncand;
+				cands[ncand++] = of[j];
+			}
+			nmem = 0;
+			for (k = 0; k < ncand; k++) {
+				struct cluster *c = &cl[cands[k]];
+
+				mc[k].mc_id = c->c_id;
+				mc[k].mc_first_seen = c->c_first_seen;
+				mc[k].mc_members = &members[nmem];
+				mc[k].mc_n = c->c_n;
+				for (m = 0; m < c->c_n; m++)
+					members[nmem++] =
+					    &set->es_recs[c->c_members[m]].er_sim;
+			}
+			dedup_match(&r->er_sim, mc, ncand, sp, &mr);
+			if (mr.mr_join < 0) {
+				target = (int)ncl++;
+				cl[target].c_alive = 1;
+				cl[target].c_first_seen = (int64_t)s;
+				snprintf(buf, sizeof(buf), "%s%c%s", r->er_source,
+				    0, r->er_key);
+				posting_sha256_hex(buf, strlen(r->er_source) + 1 +
+				    strlen(r->er_key), hex);
+				hex[20] = '\0';
+				snprintf(cl[target].c_id, sizeof(cl[target].c_id),
+				    "p%.20s", hex);
+			} else
+				target = cands[mr.mr_join];
+			cluster_add(&cl[target], (int)i);
+			of[i] = target;
+			for (k = 0; k < mr.mr_nmerged; k++) {
+				struct cluster *lo = &cl[cands[mr.mr_merged[k]]];
+
+				for (m = 0; m < lo->c_n; m++) {
+					cluster_add(&cl[target], lo->c_members[m]);
+					of[lo->c_members[m]] = target;
+				}
+				lo->c_n = 0;
+				lo->c_alive = 0;
+			}
+			match_result_free(&mr);
+			for (k = 0; k < ncand; k++)
+				cand_of[cands[k]] = -1;
+		}
+	}
+	for (i = 0; i < ncl; i++)
+		free(cl[i].c_members);
+	free(cl);
+	free(mc);
+	free(members);
+	free(cand_of);
+	free(cands);
+}
+
+/* --- pairwise precision and recall --------------------------------------- */
+
+void
+eval_score(const struct eval_set *set, const char *part, const int *of,
+    struct eval_score *sc, int verbose, const struct sim_params *sp)
+{
+	const struct eval_rec *a, *b;
+	struct sim_verdict v;
+	size_t i, j;
+	int same, pred;
+
+	memset(sc, 0, sizeof(*sc));
+	for (i = 0; i < set->es_n; i++) {
+		a = &set->es_recs[i];
+		if (part != NULL && strcmp(a->er_split, part) != 0)
+			continue;
+		sc->sc_records++;
+		if (a->er_hard != NULL)
+			sc->sc_hard++;
+		for (j = i + 1; j < set->es_n; j++) {
+			b = &set->es_recs[j];
+			if (part != NULL && strcmp(b->er_split, part) != 0)
+				continue;
+			same = strcmp(a->er_event, b->er_event) == 0;
+			pred = of[i] >= 0 && of[i] == of[j];
+			sc->sc_true += same;
+			sc->sc_pred += pred;
+			sc->sc_both += same && pred;
+			if (!same && a->er_hard != NULL && b->er_hard != NULL &&
+			    strcmp(a->er_hard, b->er_hard) == 0) {
+				sc->sc_hard_pairs++;
+				sc->sc_hard_merged += pred;
+			}
+			if (verbose && same != pred) {
+				sim_compare(&a->er_sim, &b->er_sim, sp, &v);
+				printf("  %s %s/%s [%s] %s | %s/%s [%s] %s: %s "
+				    "%.3f (title %.3f, place %.3f)\n", same ?
+				    "MISSED" : "WRONG", a->er_event,
+				    a->er_source, a->er_posting->pst_start ?
+				    a->er_posting->pst_start : "-",
+				    a->er_posting->pst_title, b->er_event,
+				    b->er_source, b->er_posting->pst_start ?
+				    b->er_posting->pst_start : "-",
+				    b->er_posting->pst_title,
+				    sim_rule_name(v.sv_rule), v.sv_score,
+				    v.sv_title, v.sv_place);
+			}
+		}
+	}
+	sc->sc_precision = sc->sc_pred ? (double)sc->sc_both / sc->sc_pred : 1;
+	sc->sc_recall = sc->sc_true ? (double)sc->sc_both / sc->sc_true : 1;
+}
+
+/* Every order of the sources (n! of them, n ≤ 8), one after the other. */
+static int
+next_order(int *a, size_t n)
+{
+	size_t i, j;
+	int t;
+
+	if (n < 2)
+		return 0;
+	for (i = n - 1; i > 0 && a[i - 1] >= a[i]; i--)
+		;
+	if (i == 0)
+		return 0;
+	for (j = n - 1; a[j] <= a[i - 1]; j--)
+		;
+	t = a[i - 1];
+	a[i - 1] = a[j];
+	a[j] = t;
+	for (j = n - 1; i < j; i++, j--) {
+		t = a[i];
+		a[i] = a[j];
+		a[j] = t;
+	}
+	return 1;
+}
+
+/* The worst precision and recall over the orders (all, or the first and
+ * its reverse when quick). */
+void
+eval_worst(const struct eval_set *set, const char *part,
+    const struct sim_params *sp, int quick, struct eval_score *worst,
+    size_t *norders)
+{
+	int order[MAX_SOURCES], *of;
+	struct eval_score sc;
+	size_t i, n = set->es_nsources, runs = 0;
+	int more = 1;
+
+	of = xcalloc(set->es_n, sizeof(*of));
+	for (i = 0; i < n; i++)
+		order[i] = (int)i;
+	memset(worst, 0, sizeof(*worst));
+	while (more) {
+		eval_cluster(set, part, order, sp, of);
+		eval_score(set, part, of, &sc, 0, sp);
+		if (runs == 0 || sc.sc_precision < worst->sc_precision) {
+			worst->sc_precision = sc.sc_precision;
+			worst->sc_pred = sc.sc_pred;
+		}
+		if (runs == 0 || sc.sc_recall < worst->sc_recall) {
+			worst->sc_recall = sc.sc_recall;
+			worst->sc_both = sc.sc_both;
+		}
+		if (runs == 0 || sc.sc_hard_merged > worst->sc_hard_merged)
+			worst->sc_hard_merged = sc.sc_hard_merged;
+		worst->sc_true = sc.sc_true;
+		worst->sc_records = sc.sc_records;
+		worst->sc_hard = sc.sc_hard;
+		worst->sc_hard_pairs = sc.sc_hard_pairs;
+		runs++;
+		if (quick) {
+			if (runs == 2)
+				break;
+			for (i = 0; i < n; i++)
+				order[i] = (int)(n - 1 - i);
+			continue;
+		}
+		more = next_order(order, n);
+	}
+	free(of);
+	*norders = runs;
+}
+
+/* --- tuning ------------------------------------------------------------- */
+
+static const double grid_threshold[] = { 0.30, 0.35, 0.40, 0.45, 0.50,
+    0.55, 0.60, 0.65, 0.70, 0.75, 0.80, 0.85, 0.90, 0.95, 1.0 };
+static const double grid_place_weight[] = { 0.0, 0.15, 0.30, 0.45 };
+static const double grid_overlap[] = { 0.80, 0.90, 1.0 };
+static const double grid_lcs[] = { 0.0, 0.90, 1.0 };
+static const double grid_place_min[] = { 0.30, 0.50 };
+static const double grid_bonus[] = { 0.0, 0.05, 0.10 };
+static const int grid_tolerance[] = { 0, 15, 30 };
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/*
+ * For each setting of the other parameters, the band of thresholds that
+ * reaches precision 1 with the best recall on the tune part; the chosen
+ * setting has the best recall, then the widest band, and its threshold is
+ * the middle of the band.  Ties go to the first in grid order.
+ */
+static void
+tune(const struct eval_set *set, struct sim_params *best)
+{
+	struct sim_params sp = sim_default_params;
+	struct eval_score sc;
+	double best_recall = -1, recall, band_recall;
+	size_t a, b, c, d, e, f, t, norders, lo, hi, best_width = 0;
+
+	for (a = 0; a < NELEM(grid_place_weight); a++)
+	for (b = 0; b < NELEM(grid_overlap); b++)
+	for (f = 0; f < NELEM(grid_lcs); f++)
+	for (c = 0; c < NELEM(grid_place_min); c++)
+	for (d = 0; d < NELEM(grid_bonus); d++)
+	for (e = 0; e < NELEM(grid_tolerance); e++) {
+		sp.sp_place_weight = grid_place_weight[a];
+		sp.sp_overlap_weight = grid_overlap[b];
+		sp.sp_lcs_weight = grid_lcs[f];
+		sp.sp_place_min = grid_place_min[c];
+		sp.sp_time_bonus = grid_bonus[d];
+		sp.sp_time_tolerance = grid_tolerance[e];
+		/* The widest run of thresholds at the best recall here. */
+		band_recall = -1;
+		lo = hi = 0;
+		for (t = 0; t < NELEM(grid_threshold); t++) {
+			size_t start = t;
+
+			sp.sp_threshold = grid_threshold[t];
+			eval_worst(set, "tune", &sp, 1, &sc, &norders);
+			if (sc.sc_precision < 1)
+				continue;
+			recall = sc.sc_recall;
+			if (recall > band_recall + 1e-9) {
+				band_recall = recall;
+				lo = hi = start;
+			} else if (fabs(recall - band_recall) < 1e-9 &&
+			    hi + 1 == start)
+				hi = start;
+		}
+		if (band_recall < 0)
+			continue;
+		if (band_recall > best_recall + 1e-9 ||
+		    (fabs(band_recall - best_recall) < 1e-9 &&
+		    hi - lo + 1 > best_width)) {
+			best_recall = band_recall;
+			best_width = hi - lo + 1;
+			*best = sp;
+			best->sp_threshold = grid_threshold[(lo + hi) / 2];
+		}
+	}
+}
+
+static void
+print_params(const char *label, const struct sim_params *sp)
+{
+	printf("%s: threshold %.3f, place_weight %.2f, overlap_weight %.2f, "
+	    "lcs_weight %.2f, place_min %.2f, time_bonus %.2f, "
+	    "time_tolerance %d min\n", label, sp->sp_threshold,
+	    sp->sp_place_weight, sp->sp_overlap_weight, sp->sp_lcs_weight,
+	    sp->sp_place_min, sp->sp_time_bonus, sp->sp_time_tolerance);
+}
+
+static int
+same_params(const struct sim_params *a, const struct sim_params *b)
+{
+	return fabs(a->sp_threshold - b->sp_threshold) < 1e-9 &&
+	    fabs(a->sp_place_weight - b->sp_place_weight) < 1e-9 &&
+	    fabs(a->sp_overlap_weight - b->sp_overlap_weight) < 1e-9 &&
+	    fabs(a->sp_lcs_weight - b->sp_lcs_weight) < 1e-9 &&
+	    fabs(a->sp_place_min - b->sp_place_min) < 1e-9 &&
+	    fabs(a->sp_time_bonus - b->sp_time_bonus) < 1e-9 &&
+	    a->sp_time_tolerance == b->sp_time_tolerance;
+}
+
+static void
+report(const struct eval_set *set, const char *part,
+    const struct sim_params *sp, int verbose, struct eval_score *out)
+{
+	int order[MAX_SOURCES], *of;
+	size_t i, norders;
+
+	eval_worst(set, part, sp, 0, out, &norders);
+	printf("%-5s %3zu records (%zu in hard-negative groups), %zu true "
+	    "pairs, %zu hard-negative pairs: precision %.4f recall %.4f "
+	    "(worst of %zu source orders; hard negatives merged: %zu)\n",
+	    part, out->sc_records, out->sc_hard, out->sc_true,
+	    out->sc_hard_pairs, out->sc_precision, out->sc_recall, norders,
+	    out->sc_hard_merged);
+	if (!verbose)
+		return;
+	of = xcalloc(set->es_n, sizeof(*of));
+	for (i = 0; i < set->es_nsources; i++)
+		order[i] = (int)i;
+	eval_cluster(set, part, order, sp, of);
+	{
+		struct eval_score sc;
+
+		eval_score(set, part, of, &sc, 1, sp);
+	}
+	free(of);
+}
+
+/* Every pair of one block, with its features: what tuning looks at. */
+static void
+dump_pairs(const struct eval_set *set, const struct sim_params *sp)
+{
+	const struct eval_rec *a, *b;
+	struct sim_verdict v;
+	size_t i, j;
+
+	for (i = 0; i < set->es_n; i++)
+		for (j = i + 1; j < set->es_n; j++) {
+			a = &set->es_recs[i];
+			b = &set->es_recs[j];
+			if (strcmp(a->er_split, b->er_split) != 0 ||
+			    !related(a, b))
+				continue;
+			sim_compare(&a->er_sim, &b->er_sim, sp, &v);
+			printf("%s\t%s\t%s\t%.3f\t%.3f\t%.3f\t%s|%s\t%s|%s"
+			    "\t%s\n", a->er_split,
+			    strcmp(a->er_event, b->er_event) == 0 ? "SAME" :
+			    "diff", sim_rule_name(v.sv_rule), v.sv_score,
+			    v.sv_title, v.sv_place,
+			    a->er_keys.dk_title ? a->er_keys.dk_title : "-",
+			    b->er_keys.dk_title ? b->er_keys.dk_title : "-",
+			    a->er_event, b->er_event, v.sv_why);
+		}
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: dedup_eval [-cdtv] [-s storedir] file\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct eval_set set;
+	struct eval_score held, tuned;
+	struct sim_params best;
+	const char *storedir = NULL;
+	int ch, check = 0, do_tune = 0, verbose = 0, dump = 0, rc = 0;
+
+	while ((ch = getopt(argc, argv, "cds:tv")) != -1) {
+		switch (ch) {
+		case 'd':
+			dump = 1;
+			break;
+		case 'c':
+			check = 1;
+			break;
+		case 's':
+			storedir = optarg;
+			break;
+		case 't':
+			do_tune = 1;
+			break;
+		case 'v':
+			verbose = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind + 1 != argc)
+		usage();
+	if (eval_load(argv[optind], &set) == -1)
+		return 2;
+	if (dump) {
+		dump_pairs(&set, &sim_default_params);
+		eval_free(&set);
+		return 0;
+	}
+	printf("%zu records from %zu sources\n", set.es_n, set.es_nsources);
+	if (do_tune) {
+		tune(&set, &best);
+		print_params("tuned on the tune part", &best);
+		if (!same_params(&best, &sim_default_params)) {
+			print_params("sim_default_params", &sim_default_params);
+			printf("the defaults are not what the tuning chose\n");
+			if (check)
+				rc = 1;
+		}
+	}
+	print_params("parameters", &sim_default_params);
+	report(&set, "tune", &sim_default_params, verbose, &tuned);
+	report(&set, "held", &sim_default_params, verbose, &held);
+	if (check && (held.sc_precision < TARGET_PRECISION ||
+	    held.sc_recall < TARGET_RECALL)) {
+		printf("held-out part below the targets (precision %.2f, "
+		    "recall %.2f)\n", TARGET_PRECISION, TARGET_RECALL);
+		rc = 1;
+	}
+	if (storedir != NULL && eval_store(&set, storedir,
+	    &sim_default_params) == -1)
+		rc = 1;
+	eval_free(&set);
+	return rc;
+}
