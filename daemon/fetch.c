@@ -69,6 +69,7 @@ struct transfer {
 	char			*tr_url;	/* this hop's */
 	struct fetch_lookup	*tr_lookup;
 	struct curl_slist	*tr_connect_to;
+	struct curl_slist	*tr_resolve;	/* fq_resolve, for tests */
 	enum fetch_error	 tr_hop_error;	/* the hop could not start */
 	char			 tr_hop_errmsg[256];
 };
@@ -420,6 +421,8 @@ transfer_setup(struct transfer *tr, const struct fetch_request *fq)
 {
 	CURL *e = tr->tr_easy;
 	const char *ua;
+	const char *const *h;
+	struct curl_slist *l;
 	long redirs = fq->fq_max_redirects > 0 ? fq->fq_max_redirects : 0;
 
 	ua = fq->fq_user_agent ? fq->fq_user_agent : FETCH_DEFAULT_USER_AGENT;
@@ -429,6 +432,14 @@ transfer_setup(struct transfer *tr, const struct fetch_request *fq)
 	    transfer_add_header(tr, "If-Modified-Since",
 	    fq->fq_last_modified) == -1 ||
 	    transfer_setup_request(tr, fq) == -1)
+		return -1;
+	for (h = fq->fq_resolve; h != NULL && *h != NULL; h++) {
+		if ((l = curl_slist_append(tr->tr_resolve, *h)) == NULL)
+			return -1;
+		tr->tr_resolve = l;
+	}
+	if (tr->tr_resolve != NULL &&
+	    curl_easy_setopt(e, CURLOPT_RESOLVE, tr->tr_resolve) != CURLE_OK)
 		return -1;
 	if (curl_easy_setopt(e, CURLOPT_PRIVATE, tr) != CURLE_OK ||
 	    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, tr->tr_errbuf) ||
@@ -474,6 +485,7 @@ transfer_free(struct transfer *tr)
 		curl_easy_cleanup(tr->tr_easy);
 	curl_slist_free_all(tr->tr_headers);
 	curl_slist_free_all(tr->tr_connect_to);
+	curl_slist_free_all(tr->tr_resolve);
 	free(tr->tr_url);
 	buf_free(&fr->fr_body);
 	free(fr->fr_etag);

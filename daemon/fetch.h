@@ -82,6 +82,13 @@ struct fetch_request {
 	const void		*fq_body;
 	size_t			 fq_body_len;
 	const char *const	*fq_headers;
+	/*
+	 * For tests: NULL, or a NULL-terminated list of CURLOPT_RESOLVE lines
+	 * ("host:port:addr[,addr]", copied) standing in for DNS, e.g. to
+	 * flip a name's address between fetches (rebinding).  The netguard
+	 * judges these addresses at socket open like any other.
+	 */
+	const char *const	*fq_resolve;
 };
 
 /*

@@ -350,7 +350,13 @@
         wrap = el('div', { class: 'field' }, el('label', { for: id }, f.label, mark), input);
       }
       if (hintId) wrap.append(el('p', { class: 'hint', id: hintId, text: f.hint }));
-      wrap.append(el('p', { class: 'error', id: errId }));
+      const error = el('p', { class: 'error', id: errId });
+      wrap.append(error);
+      /* A message about a field goes once the field is changed. */
+      wrap.addEventListener('input', () => {
+        error.textContent = '';
+        for (const c of wrap.querySelectorAll('[aria-invalid]')) c.removeAttribute('aria-invalid');
+      });
       form.append(wrap);
     }
 
@@ -639,6 +645,10 @@
         el('button', { type: 'button', class: 'secondary', text: 'キャンセル', on: {
           click: () => { panel.hidden = true; clear(panel); opener.focus(); }
         } })));
+    reason.addEventListener('input', () => {
+      error.textContent = '';
+      reason.removeAttribute('aria-invalid');
+    });
     form.addEventListener('submit', async (ev) => {
       ev.preventDefault();
       error.textContent = '';

@@ -1,6 +1,6 @@
 /*
  * cmd_subscribers.c — subs, sub add|set|rm|show|rotate|disable|enable|
- * feed-token|ping, deliveries, redeliver.
+ * feed-token|ping (deliveries: cmd_deliveries.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,20 +154,6 @@ run_feed_token(struct cli *c, const struct cli_command *cmd, int argc,
 	return rc;
 }
 
-static int
-run_redeliver(struct cli *c, const struct cli_command *cmd, int argc,
-    char **argv)
-{
-	char *pos[2];
-	int rc, npos;
-
-	if ((rc = cli_parse(cmd, argc, argv, NULL, pos, 2, 2, &npos)) !=
-	    CLI_OK)
-		return rc;
-	return cli_show(c, "POST", cli_path("subscribers", pos[0],
-	    "deliveries", pos[1], "redeliver", NULL), NULL);
-}
-
 const struct cli_command cli_subscriber_commands[] = {
 	{ "subs", "", "every subscriber", run_list, NULL, NULL, NULL },
 	{ "sub show", "NAME", "one subscriber", cli_run_named,
@@ -191,9 +177,5 @@ const struct cli_command cli_subscriber_commands[] = {
 	    NULL, NULL, NULL },
 	{ "sub ping", "NAME", "send a ping webhook", cli_run_named,
 	    "POST", "subscribers", "ping" },
-	{ "deliveries", "NAME", "a subscriber's recent deliveries",
-	    cli_run_named, "GET", "subscribers", "deliveries" },
-	{ "redeliver", "NAME DELIVERY", "send a delivery again",
-	    run_redeliver, NULL, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL }
 };

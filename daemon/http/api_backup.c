@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,8 @@ struct backup_job {
 	struct evbuffer		*bj_chunk;
 	char			*bj_readbuf;	/* BACKUP_CHUNK bytes */
 	int64_t			 bj_started_ms;
+	int			 bj_pages;	/* per turn */
+	int			 bj_remaining;	/* after the last turn */
 };
 
 static void	 job_step(void *);
@@ -232,9 +235,16 @@ job_step(void *arg)
 {
 	struct backup_job *bj = arg;
 	struct clock *ck = bj->bj_daemon->d_clock;
+	int remaining, total;
 
-	switch (store_backup_step(bj->bj_backup, BACKUP_PAGES)) {
+	switch (store_backup_step(bj->bj_backup, bj->bj_pages)) {
 	case 1:
+		/* Writes that outpace the copy make the steps larger, so
+		 * that the copy ends whatever the load. */
+		store_backup_progress(bj->bj_backup, &remaining, &total);
+		if (remaining >= bj->bj_remaining && bj->bj_pages < total)
+			bj->bj_pages *= 2;
+		bj->bj_remaining = remaining;
 		/* The rest after what else is waiting: feeds, deliveries. */
 		timer_at(bj->bj_timer, clock_now_ms(ck));
 		return;
@@ -274,6 +284,8 @@ backup_get(struct http_request *hr)
 	bj->bj_hr.hr_daemon = d;
 	bj->bj_hr.hr_method = EVHTTP_REQ_GET;
 	bj->bj_started_ms = clock_now_ms(d->d_clock);
+	bj->bj_pages = BACKUP_PAGES;
+	bj->bj_remaining = INT_MAX;
 	xasprintf(&bj->bj_path, "%s" BACKUP_SUFFIX "XXXXXX",
 	    store_path(d->d_store));
 	/* mkstemp: a new file, mode 0600 whatever the umask. */

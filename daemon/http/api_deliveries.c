@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
 #include <event2/http.h>
 #include <jansson.h>
 
@@ -376,6 +377,8 @@ ping(struct http_request *hr)
 	webhook_target_free(&wt);
 }
 
+static const char *const recover_keys[] = { "since", NULL };
+
 static void
 recover(struct http_request *hr)
 {
@@ -383,9 +386,17 @@ recover(struct http_request *hr)
 	const char *since = http_query(hr, "since");
 	char actor[160];
 	int64_t since_ms, queued;
+	json_t *body = NULL;
 
 	if (load_target(hr, &wt) == -1)
 		return;
+	/* ?since=TIME, or {"since": TIME} in the body. */
+	if (since == NULL && evbuffer_get_length(
+	    evhttp_request_get_input_buffer(hr->hr_req)) > 0 &&
+	    (api_read_object(hr, &body) == -1 ||
+	    api_only_keys(hr, body, recover_keys) == -1 ||
+	    api_get_string(hr, body, "since", 1, 64, &since) == -1))
+		goto done;
 	if (since == NULL) {
 		reply_error_field(hr, 400, "since", "since: required (RFC "
 		    "3339 or YYYY-MM-DD)");
@@ -406,6 +417,7 @@ recover(struct http_request *hr)
 	    wt.wt_name, "since", ms_time(since_ms), "queued",
 	    (json_int_t)queued));
  done:
+	json_decref(body);
 	webhook_target_free(&wt);
 }
 
@@ -442,7 +454,7 @@ const struct route route_api_subscriber_recover = {
 	.rt_handler = recover,
 	.rt_roles = OWNER,
 	.rt_summary = "send again every failed or missing delivery since "
-	    "?since=TIME",
+	    "a time (?since=TIME or {\"since\": TIME})",
 };
 
 const struct route route_api_deliveries = {

@@ -237,13 +237,27 @@ resolve_path(struct daemon *d, const char *path, const struct evkeyvalq *query,
 		free(name);
 		return 0;
 	}
-	if (subscriber_feed_lookup(d, name, sf) != 0) {
+	switch (subscriber_feed_lookup(d, name, sf)) {
+	case 0:
+		break;
+	case 1:
 		*status = 404;
 		snprintf(err, errlen, "no subscriber '%s'", name);
 		free(name);
 		return -1;
+	default:
+		*status = 500;
+		snprintf(err, errlen, "the store failed; see the log");
+		free(name);
+		return -1;
 	}
 	free(name);
+	if (sf->sf_disabled) {
+		*status = 403;
+		snprintf(err, errlen, "subscriber '%s' is disabled",
+		    sf->sf_name);
+		return -1;
+	}
 	fq->fq_sub = xstrdup(sf->sf_name);
 	fq->fq_private = sf->sf_private;
 	switch (subscriber_feed_authorize(d, sf, token_param(query))) {
@@ -311,8 +325,10 @@ feed_request_build(struct daemon *d, const char *path,
 		snprintf(err, errlen, "the feed's URL is too long");
 		goto fail;
 	}
+	subscriber_feed_clear(&sf);
 	return 0;
  fail:
+	subscriber_feed_clear(&sf);
 	feed_request_clear(fq);
 	return -1;
 }

@@ -146,27 +146,29 @@ store_contacts_purge(struct store *st, int64_t before, size_t max,
 		*n = 0;
 	if (max == 0)
 		max = 1;
+	/* Mostly nothing is due: a read, no write transaction. */
+	if (due_ids(st, before, max, &ids, &nids) == -1)
+		return -1;
+	if (nids == 0)
+		return 0;
 	if ((audit = has_column(st, "audit", "changes")) == -1 ||
 	    (events = has_column(st, "posting_events", "payload")) == -1)
-		return -1;
+		goto done;
 	if (sqlite3_exec(st->st_db, "PRAGMA secure_delete = ON", NULL, NULL,
 	    NULL) != SQLITE_OK)
 		store_log_error(st, __func__, "secure_delete");
+	/* One connection, one thread: what was due is due still. */
 	if (store_begin(st, __func__) == -1)
-		return -1;
-	if (due_ids(st, before, max, &ids, &nids) == -1)
-		goto fail;
+		goto done;
 	for (i = 0; i < nids; i++)
 		if (purge_one(st, ids[i], audit, events) == -1)
 			goto fail;
-	if (nids > 0 && store_bump_generation(st) == -1)
+	if (store_bump_generation(st) == -1)
 		goto fail;
 	if (store_commit(st, __func__) == -1)
 		goto done;
-	if (nids > 0) {
-		st->st_generation++;
-		truncate_wal(st);
-	}
+	st->st_generation++;
+	truncate_wal(st);
 	if (n != NULL)
 		*n = nids;
 	rc = nids == max ? 1 : 0;

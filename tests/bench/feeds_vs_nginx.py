@@ -113,7 +113,7 @@ def wait_listening(log_path, proc, timeout=30):
         sys.exit("tsunagud did not start:\n" + f.read())
 
 
-def start_tsunagud(binary, work, origin_url):
+def start_tsunagud(binary, work, origin_url, env=None):
     token = os.path.join(work, "admin.token")
     with open(token, "w") as f:
         f.write("bench-admin-token-0123456789\n")
@@ -127,7 +127,7 @@ def start_tsunagud(binary, work, origin_url):
     log = os.path.join(work, "tsunagud.log")
     proc = subprocess.Popen([binary, "-c", conf], cwd=work,
                             stdout=open(log, "wb"), stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL)
+                            stdin=subprocess.DEVNULL, env=env)
     return proc, wait_listening(log, proc)
 
 
@@ -199,7 +199,14 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--epoll-changelist", action="store_true",
+                    help="run tsunagud with libevent's epoll changelist "
+                    "(EVENT_EPOLL_USE_CHANGELIST=1): half the epoll_ctl "
+                    "calls per request")
     args = ap.parse_args()
+    env = dict(os.environ)
+    if args.epoll_changelist:
+        env["EVENT_EPOLL_USE_CHANGELIST"] = "1"
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
 
     work = tempfile.mkdtemp(prefix="tsunagu-bench-")
@@ -213,7 +220,8 @@ def main():
     try:
         tproc, tport = start_tsunagud(
             args.tsunagud, work,
-            "http://%s:%d/source.xml" % (HOST, origin.server_address[1]))
+            "http://%s:%d/source.xml" % (HOST, origin.server_address[1]),
+            env)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             status, _, body = get(tport, "/feeds/all.json?limit=1000")
@@ -261,10 +269,12 @@ def main():
                     "%s:%s serves other bytes" % (port, path)
 
         cpu = os.cpu_count()
-        print("tsunagud %s vs nginx %s, worker_processes 1; wrk -t%d -c%d "
+        print("load average before: %.2f %.2f %.2f" % os.getloadavg())
+        print("tsunagud %s%s vs nginx %s, worker_processes 1; wrk -t%d -c%d "
               "-d%ds, %d alternating rounds, median; %d CPUs; 127.0.0.1"
               % (subprocess.run([args.tsunagud, "-V"], capture_output=True,
                                 text=True).stdout.split()[-1],
+                 " (epoll changelist)" if args.epoll_changelist else "",
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
                  args.threads, args.connections, args.duration, args.rounds,

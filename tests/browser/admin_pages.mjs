@@ -166,9 +166,7 @@ async function main() {
       executablePath: CHROMIUM,
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=ja-JP'],
-      // Japanese date and time controls, as people here see them.
-      env: Object.assign({}, process.env, { LANG: 'ja_JP.UTF-8', LANGUAGE: 'ja' }),
+        '--disable-component-update', '--disable-sync', '--no-first-run'],
       timeout: 60_000
     });
     const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo',
@@ -233,6 +231,17 @@ async function main() {
     await page.locator('#status').filter({ hasText: '承認しました' }).waitFor();
     check((await feedTitles(base)).includes('公園清掃ボランティア'), 'approval publishes at once');
     check(await card(park.id).count() === 0, 'the approved posting leaves the queue');
+
+    // Edit before deciding: the preview shows the change, still pending.
+    await card(xss.id).getByRole('button', { name: '編集…' }).click();
+    check(await page.getByLabel('タイトル').evaluate((el) => el === document.activeElement),
+      'focus moves into the edit form');
+    await page.getByLabel('住所').fill('刈谷市 逢妻町');
+    await card(xss.id).getByRole('button', { name: '変更を保存' }).click();
+    await page.locator('#status').filter({ hasText: '変更しました' }).waitFor();
+    check((await card(xss.id).textContent()).includes('刈谷市 逢妻町'),
+      'a coordinator edits before deciding; the preview shows it');
+    check(!(await feedTitles(base)).includes(XSS_TITLE), 'an edited posting still waits');
 
     // Reject: a reason is required, shown next to its field.
     await card(xss.id).getByRole('button', { name: '却下…' }).click();

@@ -28,8 +28,8 @@ NOBODY = ("no token", "wrong token", "revoked token")
 A, C, G, S = "admin", "coordinator", "group", "subscriber"
 
 # method, path (as GET /api/v1 lists it), the roles that may, the status
-# they get (every test object is set up so that the request succeeds or,
-# for webhook delivery, answers 501), and what the request needs.
+# they get (every test object is set up so that the request succeeds),
+# and what the request needs.
 MATRIX = [
     ("GET", "/api/v1", (A, C, G, S), 200, None),
     ("GET", "/api/v1/sources", (A,), 200, None),
@@ -59,19 +59,28 @@ MATRIX = [
      "own_subscriber"),
     ("DELETE", "/api/v1/subscribers/{name}/feed-token", (A, S), 200,
      "own_subscriber"),
-    ("POST", "/api/v1/subscribers/{name}/ping", (A, S), 501,
+    ("POST", "/api/v1/subscribers/{name}/ping", (A, S), 202,
      "own_subscriber"),
-    ("GET", "/api/v1/subscribers/{name}/deliveries", (A, S), 501,
+    ("GET", "/api/v1/subscribers/{name}/deliveries", (A, S), 200,
      "own_subscriber"),
     ("POST", "/api/v1/subscribers/{name}/deliveries/{id}/redeliver", (A, S),
-     501, "own_delivery"),
+     202, "own_delivery"),
+    ("POST", "/api/v1/subscribers/{name}/recover", (A, S), 202,
+     "own_recover"),
+    ("GET", "/api/v1/deliveries", (A, S), 200, None),
+    ("GET", "/api/v1/deliveries/{id}", (A, S), 200, "own_delivery"),
+    ("POST", "/api/v1/deliveries/{id}/redeliver", (A, S), 202,
+     "own_delivery"),
     ("GET", "/api/v1/postings", (A, C, G), 200, None),
     ("POST", "/api/v1/postings", (A, G), 201, "new_posting"),
     ("GET", "/api/v1/postings/{id}", (A, C, G), 200, "own_posting"),
     ("PATCH", "/api/v1/postings/{id}", (A, C, G), 200, "own_posting_edit"),
     ("POST", "/api/v1/postings/{id}/withdraw", (A, C, G), 200,
      "fresh_posting"),
-    ("POST", "/api/v1/postings/{id}/approve", (A,), 200, "fresh_posting"),
+    ("POST", "/api/v1/postings/{id}/approve", (A, C), 200, "fresh_posting"),
+    ("POST", "/api/v1/postings/{id}/reject", (A, C), 200, "fresh_reject"),
+    ("GET", "/api/v1/moderation", (A, C), 200, None),
+    ("GET", "/api/v1/audit", (A, C), 200, None),
 ]
 
 
@@ -148,7 +157,11 @@ class AuthorizationMatrix(harness.TestCase):
             body = {"filter": "kind=city"} if method == "PATCH" else None
             return {"name": "acme"}, body
         if what == "own_delivery":
-            return {"name": "acme", "id": "d1"}, None
+            # A ping makes a delivery of acme's to act on.
+            ping = ok(d, "POST", "/subscribers/acme/ping")
+            return {"name": "acme", "id": ping["id"]}, None
+        if what == "own_recover":
+            return {"name": "acme"}, {"since": "2020-01-01"}
         if what == "new_posting":
             return {}, dict(apikit.SUBMISSION)
         if what in ("own_posting", "own_posting_edit"):
@@ -158,6 +171,8 @@ class AuthorizationMatrix(harness.TestCase):
             return {"id": self.own_posting}, body
         if what == "fresh_posting":
             return {"id": submit(d, group)}, None
+        if what == "fresh_reject":
+            return {"id": submit(d, group)}, {"reason": "matrix"}
         raise AssertionError(what)
 
     # -- the matrix -----------------------------------------------------------

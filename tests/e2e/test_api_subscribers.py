@@ -2,7 +2,7 @@
 URLs checked by the outbound rules, filters checked as the feeds read
 them, update, secret rotation, disable/enable, private-feed tokens,
 subscribers of the file (marked, read-only here, synced on reload), and
-the webhook delivery routes that answer 501 until delivery exists.
+the webhook delivery routes (delivery itself: test_webhooks.py).
 """
 
 import base64
@@ -141,20 +141,29 @@ class Subscribers(harness.TestCase):
         self.assertEqual(call(d, "POST", "/subscribers/denso/disable",
                               token=token)[0], 403)
 
-    def test_delivery_routes_answer_501(self):
+    def test_delivery_routes(self):
+        # Webhook delivery itself is tested in test_webhooks.py; here,
+        # the routes answer for a subscriber that exists, 404 otherwise.
         _, d = apikit.start(self, fetch=False)
         make_subscriber(d, "denso", webhook="https://hooks.example.com/d")
-        for method, action in (("POST", "/ping"), ("GET", "/deliveries"),
-                               ("POST", "/deliveries/d1/redeliver")):
+        ping = ok(d, "POST", "/subscribers/denso/ping")
+        self.assertEqual(ping["type"], "ping")
+        for method, action, want in (
+                ("POST", "/ping", 202), ("GET", "/deliveries", 200),
+                ("POST", "/deliveries/%s/redeliver" % ping["id"], 202),
+                ("POST", "/recover?since=2020-01-01", 202)):
             with self.subTest(action=action):
                 status, doc, _ = call(d, method, "/subscribers/denso"
                                       + action)
-                self.assertEqual(status, 501, doc)
-                self.assertEqual(doc["error"],
-                                 "webhook delivery is not implemented yet")
+                self.assertEqual(status, want, doc)
                 status, doc, _ = call(d, method, "/subscribers/nope"
                                       + action)
                 self.assertEqual(status, 404, doc)
+        # A subscriber without a webhook has nothing to ping.
+        make_subscriber(d, "pull-only")
+        status, doc, _ = call(d, "POST", "/subscribers/pull-only/ping")
+        self.assertEqual(status, 409, doc)
+        self.assertIn("no webhook", doc["error"])
 
     def test_subscribers_of_the_file(self):
         origin, d = apikit.start(self, extra=file_subscribers(), fetch=False)

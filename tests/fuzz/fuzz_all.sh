@@ -40,7 +40,7 @@ declare -A dict=(
 	[area_table]=csv.dict
 )
 declare -A maxlen=(
-	[feed]=65536 [csv]=65536 [ical]=32768 [charset]=16384 [date]=256
+	[feed]=65536 [csv]=16384 [ical]=32768 [charset]=16384 [date]=256
 	[filter]=1024 [config]=8192 [ini]=8192 [sanitize]=16384
 	[posting_json]=16384 [url]=1024 [area_table]=16384
 )

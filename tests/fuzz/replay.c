@@ -19,6 +19,7 @@ static int
 replay_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat sb;
 	uint8_t *data;
 	size_t len;
 
@@ -26,18 +27,18 @@ replay_file(const char *path)
 		perror(path);
 		return -1;
 	}
-	data = malloc(REPLAY_MAX_INPUT);
-	len = fread(data, 1, REPLAY_MAX_INPUT, f);
-	fclose(f);
-	/* An exact-size copy, so ASan sees reads past the input's end. */
-	{
-		uint8_t *exact = malloc(len ? len : 1);
-
-		memcpy(exact, data, len);
-		free(data);
-		LLVMFuzzerTestOneInput(exact, len);
-		free(exact);
+	if (fstat(fileno(f), &sb) == -1 || sb.st_size > REPLAY_MAX_INPUT) {
+		fprintf(stderr, "%s: cannot stat, or larger than %d bytes\n",
+		    path, REPLAY_MAX_INPUT);
+		fclose(f);
+		return -1;
 	}
+	/* Exactly the input's size, so ASan sees reads past its end. */
+	data = malloc(sb.st_size ? (size_t)sb.st_size : 1);
+	len = fread(data, 1, (size_t)sb.st_size, f);
+	fclose(f);
+	LLVMFuzzerTestOneInput(data, len);
+	free(data);
 	return 0;
 }
 

@@ -17,6 +17,7 @@ struct eval_rec {
 	char			*er_source;
 	char			*er_kind;
 	char			*er_hard;	/* hard-negative group, or NULL */
+	char			*er_variant;	/* beyond small changes, or NULL */
 	char			*er_key;	/* posting_entry_key() */
 	int			 er_src;	/* index in es_sources */
 	struct posting		*er_posting;	/* normalized */
@@ -40,8 +41,11 @@ struct eval_score {
 	size_t	sc_both;
 	size_t	sc_hard_pairs;		/* different events of one group */
 	size_t	sc_hard_merged;		/* of those, put in one cluster */
+	size_t	sc_true_in;		/* true pairs without a variant */
+	size_t	sc_both_in;
 	double	sc_precision;
 	double	sc_recall;
+	double	sc_recall_in;		/* in scope: no variant record */
 };
 
 int	eval_load(const char *path, struct eval_set *);

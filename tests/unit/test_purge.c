@@ -70,7 +70,7 @@ setup(void **state)
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->db, sizeof(fx->db), "%s/t.db", fx->dir);
 	write_conf(fx, 90);
-	fx->d.d_clock = clock_manual_new((T0 - 200 * DAY) * 1000);
+	fx->d.d_clock = clock_manual_new((T0 - 60) * 1000);
 	assert_int_equal(store_open(fx->db, &fx->d.d_store), 0);
 	assert_int_equal(store_source_upsert(fx->d.d_store, &sd), 0);
 	*state = fx;
