@@ -63,7 +63,7 @@ struct transfer {
 	int			 tr_hops_left;
 	int			 tr_too_many;	/* a redirect past the limit */
 	int			 tr_routing;	/* on fe_routing */
-	int			 tr_via_proxy;	/* this hop's socket: the proxy */
+	int			 tr_via_proxy;	/* the hop's socket: proxy */
 	int64_t			 tr_deadline_ms;	/* CLOCK_MONOTONIC */
 	int64_t			 tr_connect_timeout_ms;
 	char			*tr_url;	/* this hop's */

@@ -47,13 +47,13 @@ struct fetch_lookup {
 	void				*lk_arg;
 	int				 lk_resolving;
 	int				 lk_timed_out;
-	int				 lk_orphan;	/* cancelled while resolving */
+	int				 lk_orphan;	/* cancelled, resolving */
 	LIST_ENTRY(fetch_lookup)	 lk_entry;
 };
 
 struct fetch_proxy {
 	struct event_base		*fp_base;
-	struct evdns_base		*fp_dns;	/* at the first lookup */
+	struct evdns_base		*fp_dns;	/* at first use */
 	char				*fp_url;	/* NULL: no proxy */
 	char				*fp_display;	/* no credentials */
 	struct noproxy			*fp_noproxy;

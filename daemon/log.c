@@ -237,7 +237,8 @@ log_emit(enum log_level level, const char *msg, va_list *fields)
 		line_puts(&l, ": ");
 		line_escaped(&l, msg, 0);
 	}
-	while (fields != NULL && (key = va_arg(*fields, const char *)) != NULL) {
+	while (fields != NULL &&
+	    (key = va_arg(*fields, const char *)) != NULL) {
 		value = va_arg(*fields, const char *);
 		line_putn(&l, " ", 1);
 		line_puts(&l, key);

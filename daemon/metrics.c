@@ -4,6 +4,7 @@
 
 #include "../feeds/buf.h"
 #include "daemon.h"
+#include "hub.h"
 #include "metrics.h"
 #include "store.h"
 #include "webhook.h"
@@ -98,5 +99,7 @@ metrics_render(struct daemon *d, struct buf *b)
 	    "started.\n# TYPE tsunagu_start_time_seconds gauge\n"
 	    "tsunagu_start_time_seconds %" PRId64 "\n", d->d_started);
 	store_source_list_free(list, n);
-	return webhook_metrics(d, b);
+	if (webhook_metrics(d, b) == -1)
+		return -1;
+	return hub_metrics(d, b);
 }

@@ -45,7 +45,6 @@ subscriber_feed_lookup(struct daemon *d, const char *name,
 		out->sf_name = xstrdup(sb.sb_name);
 		if (sb.sb_filter != NULL && *sb.sb_filter != '\0')
 			out->sf_filter = xstrdup(sb.sb_filter);
-		out->sf_disabled = sb.sb_disabled;
 		out->sf_store_token = sb.sb_private;
 		subscriber_info_free(&sb);
 	} else if (sub != NULL) {

@@ -18,7 +18,6 @@ struct subscriber_feed {
 	char	*sf_name;
 	char	*sf_filter;	/* NULL: every posting */
 	int	 sf_private;	/* readable with its token only */
-	int	 sf_disabled;	/* the admin API disabled it */
 	int	 sf_file_token;	/* the configuration has feed_token_file */
 	int	 sf_store_token;	/* the store has a feed token */
 };

@@ -252,12 +252,6 @@ resolve_path(struct daemon *d, const char *path, const struct evkeyvalq *query,
 		return -1;
 	}
 	free(name);
-	if (sf->sf_disabled) {
-		*status = 403;
-		snprintf(err, errlen, "subscriber '%s' is disabled",
-		    sf->sf_name);
-		return -1;
-	}
 	fq->fq_sub = xstrdup(sf->sf_name);
 	fq->fq_private = sf->sf_private;
 	switch (subscriber_feed_authorize(d, sf, token_param(query))) {

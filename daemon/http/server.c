@@ -29,6 +29,7 @@ static const struct route *const routes[] = {
 	&route_feeds_sub,
 	&route_healthz,
 	&route_metrics,
+	&route_hub,
 	&route_admin,
 	&route_admin_index,
 	&route_admin_file,

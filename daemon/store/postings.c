@@ -1,5 +1,6 @@
 /*
- * postings.c — applying a fetch (health and entries, one transaction) and
+ * postings.c — applying a fetch (health, then the records through
+ * dedup.c, one transaction), writing the postings of the fetch path, and
  * reading the published postings back.
  */
 #include <stdint.h>
@@ -70,8 +71,8 @@ record_health(struct store *st, const struct fetch_outcome *fo)
 	return store_step_done(st, stmt, __func__);
 }
 
-static void
-make_posting_id(const char *source, const char *key, char **out)
+void
+store_posting_id(const char *source, const char *key, char out[22])
 {
 	size_t slen, klen;
 	char *buf, hex[65];
@@ -83,105 +84,9 @@ make_posting_id(const char *source, const char *key, char **out)
 	memcpy(buf + slen + 1, key, klen);
 	posting_sha256_hex(buf, slen + 1 + klen, hex);
 	free(buf);
-	hex[POSTING_ID_HEX] = '\0';
-	xasprintf(out, "p%s", hex);
-}
-
-/*
- * What the source said, in the form this instance publishes: the kind of
- * the source (a federated posting keeps the kind at its origin) and one
- * ref to this source.  Identity and revision are the store's to assign.
- */
-static struct posting *
-decorate(const struct posting *entry, const struct fetch_outcome *fo,
-    const char *kind)
-{
-	struct posting *p;
-
-	p = posting_clone(entry);
-	if (strcmp(kind, "federation") != 0 || p->pst_kind == NULL)
-		posting_set(&p->pst_kind, kind);
-	posting_clear_refs(p);
-	posting_add_ref(p, fo->fo_source, kind, p->pst_link, fo->fo_attempt);
-	posting_set(&p->pst_id, NULL);
-	p->pst_revision = 0;
-	p->pst_modified = 0;
-	return p;
-}
-
-static int
-write_posting(struct store *st, const struct posting *p, const char *doc,
-    int insert)
-{
-	static const char ins[] =
-	    "INSERT INTO postings (id, revision, status, kind, "
-	    "date_published, date_modified, start, \"end\", area, doc, "
-	    "moderation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
-	static const char upd[] =
-	    "UPDATE postings SET revision = ?2, status = ?3, kind = ?4, "
-	    "date_published = ?5, date_modified = ?6, start = ?7, "
-	    "\"end\" = ?8, area = ?9, doc = ?10 WHERE id = ?1";
-	sqlite3_stmt *stmt;
-
-	if ((stmt = store_stmt(st, insert ? ins : upd)) == NULL ||
-	    store_bind(st, stmt, insert ? "sIssIIsssss" : "sIssIIssss",
-	    p->pst_id, p->pst_revision,
-	    posting_status_name(p->pst_status), p->pst_kind,
-	    p->pst_published, p->pst_modified, p->pst_start, p->pst_end,
-	    p->pst_area, doc, insert ? store_moderation_initial(st,
-	    p->pst_refs[0].ref_source) : NULL) == -1)
-		return -1;
-	return store_step_done(st, stmt, __func__);
-}
-
-static int
-write_entry(struct store *st, const char *source, const char *key,
-    const char *posting_id, const char *digest, int64_t now, int insert)
-{
-	static const char ins[] =
-	    "INSERT INTO entries (source, entry_key, posting_id, digest, "
-	    "first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?5)";
-	static const char upd[] =
-	    "UPDATE entries SET posting_id = ?3, digest = ?4, last_seen = ?5 "
-	    "WHERE source = ?1 AND entry_key = ?2";
-	sqlite3_stmt *stmt;
-
-	if ((stmt = store_stmt(st, insert ? ins : upd)) == NULL ||
-	    store_bind(st, stmt, "ssssI", source, key, posting_id, digest,
-	    now) == -1)
-		return -1;
-	return store_step_done(st, stmt, __func__);
-}
-
-/* The stored state of an entry; 1 when the source never sent it. */
-static int
-entry_lookup(struct store *st, const char *source, const char *key,
-    char **posting_id, char digest[65], int64_t *revision,
-    int64_t *published)
-{
-	static const char sql[] =
-	    "SELECT e.posting_id, e.digest, p.revision, p.date_published "
-	    "FROM entries e JOIN postings p ON p.id = e.posting_id "
-	    "WHERE e.source = ?1 AND e.entry_key = ?2";
-	sqlite3_stmt *stmt;
-	const char *d;
-	int rc;
-
-	if ((stmt = store_stmt(st, sql)) == NULL ||
-	    store_bind(st, stmt, "ss", source, key) == -1)
-		return -1;
-	if ((rc = store_step(st, stmt, __func__)) == 1) {
-		*posting_id = store_column_str(stmt, 0);
-		d = (const char *)sqlite3_column_text(stmt, 1);
-		strncpy(digest, d ? d : "", 64);
-		digest[64] = '\0';
-		*revision = sqlite3_column_int64(stmt, 2);
-		*published = sqlite3_column_int64(stmt, 3);
-	}
-	store_reset(stmt);
-	if (rc == -1)
-		return -1;
-	return rc == 1 ? 0 : 1;
+	out[0] = 'p';
+	memcpy(out + 1, hex, POSTING_ID_HEX);
+	out[1 + POSTING_ID_HEX] = '\0';
 }
 
 static char *
@@ -197,144 +102,34 @@ encode_doc(const struct posting *p)
 	return doc;
 }
 
-/* A new entry, or a changed one (old_id set): write its posting. */
-static int
-publish_entry(struct store *st, const struct fetch_outcome *fo,
-    struct posting *p, const char *key, const char *digest,
-    const char *old_id, int64_t old_revision, int64_t old_published,
-    struct apply_stats *as)
+int
+store_publish_write(struct store *st, const struct posting *p, int insert)
 {
-	char *id = NULL, *doc = NULL;
+	static const char ins[] =
+	    "INSERT INTO postings (id, revision, status, kind, "
+	    "date_published, date_modified, start, \"end\", area, doc) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	static const char upd[] =
+	    "UPDATE postings SET revision = ?2, status = ?3, kind = ?4, "
+	    "date_published = ?5, date_modified = ?6, start = ?7, "
+	    "\"end\" = ?8, area = ?9, doc = ?10 WHERE id = ?1";
+	sqlite3_stmt *stmt;
+	char *doc;
 	int rc = -1;
 
-	if (old_id == NULL) {
-		make_posting_id(fo->fo_source, key, &id);
-		p->pst_revision = 1;
-		if (p->pst_published == 0)
-			p->pst_published = fo->fo_attempt;
-	} else {
-		id = xstrdup(old_id);
-		p->pst_revision = old_revision + 1;
-		p->pst_published = old_published;
-	}
-	posting_set(&p->pst_id, id);
-	p->pst_modified = fo->fo_attempt;
-	/* Edits made through the API win until the source changes them. */
-	if (old_id != NULL && store_overrides_apply(st, id, p) == -1)
-		goto fail;
-
 	if ((doc = encode_doc(p)) == NULL) {
-		/* Parsers hand over UTF-8; skip what slipped through. */
-		log_warnx("%s: %s: entry '%s' cannot be stored as JSON, "
-		    "skipped", __func__, fo->fo_source, key);
-		free(id);
-		return 0;
+		/* Parsers hand over UTF-8: a bug upstream, logged once. */
+		log_warnx("%s: posting %s cannot be stored as JSON", __func__,
+		    p->pst_id);
+		return -1;
 	}
-	if (write_posting(st, p, doc, old_id == NULL) == -1 ||
-	    write_entry(st, fo->fo_source, key, id, digest, fo->fo_attempt,
-	    old_id == NULL) == -1)
-		goto fail;
-	if (old_id == NULL)
-		as->as_added++;
-	else
-		as->as_updated++;
-	rc = 0;
- fail:
+	if ((stmt = store_stmt(st, insert ? ins : upd)) != NULL &&
+	    store_bind(st, stmt, "sIssIIssss", p->pst_id, p->pst_revision,
+	    posting_status_name(p->pst_status), p->pst_kind,
+	    p->pst_published, p->pst_modified, p->pst_start, p->pst_end,
+	    p->pst_area, doc) == 0)
+		rc = store_step_done(st, stmt, __func__);
 	free(doc);
-	free(id);
-	return rc;
-}
-
-static int
-apply_entry(struct store *st, const struct fetch_outcome *fo,
-    const char *kind, const struct posting *entry, const char *key,
-    struct apply_stats *as)
-{
-	struct posting *p;
-	char digest[65], old_digest[65], *old_id = NULL;
-	int64_t revision = 0, published = 0;
-	int found, rc = -1;
-
-	p = decorate(entry, fo, kind);
-	/* Before the store fills in a missing date_published, so that an
-	 * entry without one digests alike at every fetch. */
-	posting_content_digest(p, digest);
-
-	found = entry_lookup(st, fo->fo_source, key, &old_id, old_digest,
-	    &revision, &published);
-	if (found == -1)
-		goto fail;
-	if (found == 0 && strcmp(digest, old_digest) == 0) {
-		if (write_entry(st, fo->fo_source, key, old_id, digest,
-		    fo->fo_attempt, 0) == -1)
-			goto fail;
-		as->as_unchanged++;
-	} else if (publish_entry(st, fo, p, key, digest, old_id, revision,
-	    published, as) == -1)
-		goto fail;
-	rc = 0;
- fail:
-	free(old_id);
-	posting_free(p);
-	return rc;
-}
-
-struct keyed {
-	const char	*k_key;
-	size_t		 k_index;
-};
-
-static int
-keyed_cmp(const void *a, const void *b)
-{
-	const struct keyed *x = a, *y = b;
-	int c;
-
-	if ((c = strcmp(x->k_key, y->k_key)) != 0)
-		return c;
-	return x->k_index < y->k_index ? -1 : x->k_index > y->k_index;
-}
-
-static int
-apply_entries(struct store *st, const struct fetch_outcome *fo,
-    const char *kind, struct apply_stats *as)
-{
-	const struct posting_list *pl = fo->fo_entries;
-	struct keyed *sorted = NULL;
-	char **keys = NULL;
-	int *skip = NULL, rc = -1;
-	size_t i, n = pl->pl_len;
-
-	if (n == 0)
-		return 0;
-	keys = xcalloc(n, sizeof(*keys));
-	sorted = xcalloc(n, sizeof(*sorted));
-	skip = xcalloc(n, sizeof(*skip));
-	for (i = 0; i < n; i++) {
-		keys[i] = posting_entry_key(pl->pl_items[i]);
-		sorted[i].k_key = keys[i];
-		sorted[i].k_index = i;
-	}
-	/* A key that repeats within one document: the last one wins. */
-	qsort(sorted, n, sizeof(*sorted), keyed_cmp);
-	for (i = 0; i + 1 < n; i++)
-		if (strcmp(sorted[i].k_key, sorted[i + 1].k_key) == 0)
-			skip[sorted[i].k_index] = 1;
-
-	for (i = 0; i < n; i++) {
-		if (skip[i])
-			continue;
-		if (apply_entry(st, fo, kind, pl->pl_items[i], keys[i],
-		    as) == -1)
-			goto fail;
-	}
-	rc = 0;
- fail:
-	for (i = 0; i < n; i++)
-		free(keys[i]);
-	free(keys);
-	free(sorted);
-	free(skip);
 	return rc;
 }
 
@@ -358,8 +153,9 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 	if (source_kind(st, fo->fo_source, &kind) == -1 ||
 	    record_health(st, fo) == -1)
 		goto fail;
+	/* Records, clusters and postings: dedup.c. */
 	if (fo->fo_error == NULL && fo->fo_entries != NULL &&
-	    apply_entries(st, fo, kind, &as) == -1)
+	    dedup_apply(st, fo, kind, &as) == -1)
 		goto fail;
 	changed = as.as_added + as.as_updated > 0;
 	if (changed && store_bump_generation(st) == -1)
@@ -376,6 +172,8 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 	return 0;
  fail:
 	store_rollback(st);
+	/* What dedup_backfill() wrote went with the transaction. */
+	st->st_dedup_ready = 0;
 	free(kind);
 	return -1;
 }

@@ -1,8 +1,9 @@
 /*
  * purge.c — retention of personal data: the contact (name, phone, e-mail)
  * of postings whose event is long over, and every copy of it the store
- * keeps: coordinators' edits of the contact, the audit trail's record of
- * them, and the webhook events and payloads of those postings.
+ * keeps: the records of the sources that feed the posting, coordinators'
+ * edits of the contact, the audit trail's record of them, and the webhook
+ * events and payloads of those postings.
  *
  * The purge is no news for subscribers: revision and date_modified stay,
  * so no webhook or WebSub notification goes out; feeds and the feed cache
@@ -45,23 +46,39 @@ has_column(struct store *st, const char *table, const char *column)
 	return rc;
 }
 
-/* The postings due: the end of the event, else its start, else the
- * posting's last change, before `before`. */
+/*
+ * The postings due: the end of the event, else its start, else the
+ * posting's last change, before `before` (written so that the indexes on
+ * span_end and date_modified narrow it down before any JSON is read) —
+ * with a contact in the posting, or in a record of a source that feeds it
+ * (entries.doc, when the schema keeps records).
+ */
 static int
-due_ids(struct store *st, int64_t before, size_t max, char ***ids,
-    size_t *n)
+due_ids(struct store *st, int64_t before, size_t max, int records,
+    char ***ids, size_t *n)
 {
-	static const char sql[] =
+	static const char posting_only[] =
 	    "SELECT id FROM postings "
-	    "WHERE json_type(doc, '$.contact') IS NOT NULL "
-	    "AND coalesce(span_end, date_modified) < ?1 "
+	    "WHERE (span_end < ?1 OR (span_end IS NULL AND "
+	    "date_modified < ?1)) "
+	    "AND json_type(doc, '$.contact') IS NOT NULL "
+	    "ORDER BY id LIMIT ?2";
+	static const char with_records[] =
+	    "SELECT id FROM postings "
+	    "WHERE (span_end < ?1 OR (span_end IS NULL AND "
+	    "date_modified < ?1)) "
+	    "AND (json_type(doc, '$.contact') IS NOT NULL OR EXISTS ("
+	    "SELECT 1 FROM entries e WHERE e.posting_id = postings.id "
+	    "AND json_valid(e.doc) "
+	    "AND json_type(e.doc, '$.contact') IS NOT NULL)) "
 	    "ORDER BY id LIMIT ?2";
 	sqlite3_stmt *stmt;
 	int rc;
 
 	*ids = NULL;
 	*n = 0;
-	if ((stmt = store_stmt(st, sql)) == NULL ||
+	if ((stmt = store_stmt(st, records ? with_records :
+	    posting_only)) == NULL ||
 	    store_bind(st, stmt, "II", before, (int64_t)max) == -1)
 		return -1;
 	while ((rc = store_step(st, stmt, __func__)) == 1) {
@@ -84,7 +101,8 @@ run_on(struct store *st, const char *sql, const char *id, const char *func)
 }
 
 static int
-purge_one(struct store *st, const char *id, int audit, int events)
+purge_one(struct store *st, const char *id, int records, int audit,
+    int events)
 {
 	static const char doc[] =
 	    "UPDATE postings SET doc = json_remove(doc, '$.contact') "
@@ -107,9 +125,17 @@ purge_one(struct store *st, const char *id, int audit, int events)
 	    "THEN json_remove(payload, '$.data._tsunagu.contact') "
 	    "ELSE payload END "
 	    "WHERE posting_id = ?1";
+	/* A merge rebuilds the posting from these: they must not bring the
+	 * contact back. */
+	static const char entries[] =
+	    "UPDATE entries SET doc = json_remove(doc, '$.contact') "
+	    "WHERE posting_id = ?1 AND json_valid(doc) "
+	    "AND json_type(doc, '$.contact') IS NOT NULL";
 
 	if (run_on(st, edits, id, __func__) == -1 ||
 	    run_on(st, doc, id, __func__) == -1)
+		return -1;
+	if (records && run_on(st, entries, id, __func__) == -1)
 		return -1;
 	if (audit && run_on(st, trail, id, __func__) == -1)
 		return -1;
@@ -140,14 +166,16 @@ store_contacts_purge(struct store *st, int64_t before, size_t max,
 {
 	char **ids = NULL;
 	size_t nids = 0, i;
-	int audit, events, rc = -1;
+	int records, audit, events, rc = -1;
 
 	if (n != NULL)
 		*n = 0;
 	if (max == 0)
 		max = 1;
+	if ((records = has_column(st, "entries", "doc")) == -1)
+		return -1;
 	/* Mostly nothing is due: a read, no write transaction. */
-	if (due_ids(st, before, max, &ids, &nids) == -1)
+	if (due_ids(st, before, max, records, &ids, &nids) == -1)
 		return -1;
 	if (nids == 0)
 		return 0;
@@ -161,7 +189,7 @@ store_contacts_purge(struct store *st, int64_t before, size_t max,
 	if (store_begin(st, __func__) == -1)
 		goto done;
 	for (i = 0; i < nids; i++)
-		if (purge_one(st, ids[i], audit, events) == -1)
+		if (purge_one(st, ids[i], records, audit, events) == -1)
 			goto fail;
 	if (store_bump_generation(st) == -1)
 		goto fail;

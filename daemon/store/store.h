@@ -90,6 +90,11 @@ struct fetch_outcome {
 	int64_t		 fo_next_poll;
 	/* Entries parsed on success (NULL on failure or 304). */
 	const struct posting_list *fo_entries;
+	/* 1: the document lists everything the source has (a CSV or
+	 * iCalendar snapshot), so a record it leaves out is gone from it
+	 * (store_set_policy(), withdraw_after).  A source whose format is
+	 * csv or ical is a snapshot without it. */
+	int		 fo_snapshot;
 };
 
 struct apply_stats {
@@ -100,17 +105,115 @@ struct apply_stats {
 
 /*
  * Records the attempt in the source's health and, on success, applies
- * fo_entries: a new entry becomes a posting (id "p" + 20 hex digits of
- * SHA-256 over source NUL entry key, revision 1), a changed one (its
- * posting_content_digest() differs) gets revision + 1 and date_modified =
- * fo_attempt, an unchanged one is only marked seen.  Postings carry the
- * source's kind (a "federation" source keeps the entry's own kind) and one
- * ref to the source; origin is left as the entry had it.  When a key
- * repeats within fo_entries the last entry wins.  All or nothing: on -1
- * nothing was written.  stats (may be NULL) is filled on success.
+ * fo_entries (dedup.c): each entry is a record of its source, known by its
+ * guid, else its canonical link, else its content — by link or content
+ * for every entry once the source's guids (or links) repeat or change
+ * (store_source_identity_mode()).  A new record joins the posting of the
+ * same event when one exists (dedup_match.h: same federated origin, same
+ * page on the same day, or alike in title, place and time, never against
+ * a hard rule), bridging two postings into one when it matches both (the
+ * one seen first survives; the other is withdrawn with duplicate_of
+ * naming it); else it makes a posting of its own (id "p" + 20 hex digits
+ * of SHA-256 over source NUL entry key, revision 1).  A posting is the
+ * merge of its live records (dedup_merge.h, by the kind priority of the
+ * policy); it is written once per fetch, and only when the merge, its
+ * lifecycle status or its edits give something else than what is
+ * published: INSERT for a new posting, UPDATE with revision + 1 and
+ * date_modified = fo_attempt for a change.  A record of a snapshot source
+ * missing from withdraw_after successful fetches in a row is gone; a
+ * posting with no record left is withdrawn; one whose event has ended is
+ * closed.  When a key repeats within fo_entries the last entry wins.  All
+ * or nothing: on -1 nothing was written.  stats (may be NULL) is filled on
+ * success: postings added and updated, records unchanged.
  */
 int	 store_record_fetch(struct store *, const struct fetch_outcome *,
 	    struct apply_stats *);
+
+/* --- deduplication: policy, explanation, identity (dedup*.c) -------- */
+
+/*
+ * What the configuration decides, asked while a fetch is applied (so a
+ * reload counts from the next fetch).  Any callback may be NULL.
+ *   sp_kind_priority: the source kinds in merge order, first wins, *n of
+ *     them; NULL: city, shakyo, corporate, civic, federation.  Borrowed
+ *     for the call.
+ *   sp_withdraw_after: fetches a record of the source may miss before it
+ *     is gone; 0: the default (3 for a snapshot source; a source that is
+ *     no snapshot by format becomes one when this is set).
+ *   sp_instance: this instance's name: a federated record whose origin is
+ *     this instance is a posting of ours coming back, and joins it.
+ */
+struct store_policy {
+	const char *const *(*sp_kind_priority)(void *arg, size_t *n);
+	int64_t		 (*sp_withdraw_after)(void *arg, const char *source);
+	const char	*(*sp_instance)(void *arg);
+	void		*sp_arg;
+};
+
+#define STORE_WITHDRAW_AFTER	3	/* a snapshot source's default */
+
+/* The policy is copied; NULL restores the defaults. */
+void	 store_set_policy(struct store *, const struct store_policy *);
+
+/* One record of a posting, and why it is in it (the admin API). */
+struct posting_record {
+	char	*pr_source;
+	char	*pr_kind;		/* of the source when it came */
+	char	*pr_key;		/* its key within the source */
+	char	*pr_identity;		/* guid | link | content */
+	char	*pr_url;		/* its link at the source */
+	char	*pr_title;
+	char	*pr_rule;		/* first|origin|url|similar|legacy */
+	double	 pr_score;		/* similar: the score, else -1 */
+	double	 pr_title_sim;		/* similar: title similarity, -1 */
+	double	 pr_place_sim;		/* similar: place similarity, -1 */
+	char	*pr_match_source;	/* the record it matched, or NULL */
+	char	*pr_match_key;
+	int64_t	 pr_first_seen;
+	int64_t	 pr_last_seen;
+	int64_t	 pr_missing;		/* fetches in a row without it */
+	int	 pr_gone;		/* withdrawn at its source */
+};
+
+/* A posting that a record merged into this one. */
+struct posting_merge {
+	char	*pm_merged;		/* the withdrawn posting's id */
+	int64_t	 pm_at;
+	char	*pm_source;		/* the record that bridged them */
+	char	*pm_key;
+	char	*pm_rule;
+	double	 pm_score;		/* -1 for the exact rules */
+};
+
+/* The records of a posting, the one that made it first; 0 and none for a
+ * posting no source sent. */
+int	 store_posting_records(struct store *, const char *id,
+	    struct posting_record **out, size_t *n);
+void	 store_posting_records_free(struct posting_record *, size_t n);
+int	 store_posting_merges(struct store *, const char *id,
+	    struct posting_merge **out, size_t *n);
+void	 store_posting_merges_free(struct posting_merge *, size_t n);
+
+/* How a source's records are known (the source's health). */
+struct source_identity {
+	char	*si_mode;		/* guid | link | content */
+	char	*si_reason;		/* why not by guid, or NULL */
+	int64_t	 si_since;		/* when it fell back, 0 never */
+	int64_t	 si_rekeyed;		/* records carried to a new key */
+};
+
+/* A source that never fetched is known by guid. */
+int	 store_source_identity_mode(struct store *, const char *name,
+	    struct source_identity *out);
+void	 source_identity_free(struct source_identity *);
+
+/*
+ * Closes the open published postings whose event ended before now (a
+ * timed event at its end, else at the end of its last day in Japan; a
+ * recurring one after its last occurrence): status "closed", revision
+ * + 1, date_modified now.  *n (may be NULL) counts them.
+ */
+int	 store_close_ended(struct store *, int64_t now, int64_t *n);
 
 /* --- published postings --------------------------------------------- */
 
@@ -723,9 +826,9 @@ int	 store_set_change_hook(struct store *, void (*cb)(void *, int what),
  * event ended before `before` (unix seconds): its end, else its start,
  * else its date_modified (the span_end of 002_search.sql, which runs to
  * the last occurrence of a recurring event).  Every copy the store keeps
- * goes too: edits of the contact, the audit trail's values (replaced by
- * "purged") and the doc, old_doc and payload of the posting's webhook
- * events.  Revision and date_modified stay: it is no news for subscribers
+ * goes too: the sources' records that feed the posting (entries.doc),
+ * edits of the contact, the audit trail's values (replaced by "purged")
+ * and the doc, old_doc and payload of the posting's webhook events.  Revision and date_modified stay: it is no news for subscribers
  * and sends none.  Deleted bytes are overwritten (secure_delete) and the
  * write-ahead log truncated.  *n (may be NULL) counts the postings; 1 when
  * max were purged and more may be due, 0 when none is left.
@@ -756,5 +859,77 @@ void	 store_backup_progress(const struct store_backup *, int *remaining,
 	    int *total);
 /* Stops a copy in progress; the file stays (the caller removes it). */
 void	 store_backup_free(struct store_backup *);
+
+/* --- the WebSub hub's subscriptions (hub.c) ------------------------- */
+
+/* One (callback, topic) pair.  Times are unix seconds. */
+struct hub_subscription {
+	char	*hs_callback;
+	char	*hs_topic;
+	char	*hs_callback_host;
+	char	*hs_secret;		/* hub.secret, or NULL */
+	char	*hs_algorithm;		/* sha1|sha256|sha384|sha512 */
+	int64_t	 hs_lease_seconds;
+	int64_t	 hs_created;
+	int64_t	 hs_expires;
+	int	 hs_pending;		/* a change to distribute */
+	int	 hs_attempts;		/* failed attempts at it */
+	int64_t	 hs_next_attempt;
+	char	*hs_delivered_etag;	/* what it last received */
+	char	*hs_last_error;
+};
+
+void	 hub_subscription_free(struct hub_subscription *);
+void	 store_hub_subscriptions_free(struct hub_subscription *, size_t n);
+/*
+ * A verified subscription: inserted, or replacing the one of the same
+ * (callback, topic) — its secret, algorithm and lease — as a
+ * re-subscription does (nothing pending is lost).
+ */
+int	 store_hub_subscribe(struct store *, const struct hub_subscription *);
+/* 1 when there was no such subscription. */
+int	 store_hub_unsubscribe(struct store *, const char *callback,
+	    const char *topic);
+/* 1 when (callback, topic) is subscribed (lease running at now), 0 not. */
+int	 store_hub_exists(struct store *, const char *callback,
+	    const char *topic, int64_t now);
+/* Live subscriptions in all and those of one callback host. */
+int	 store_hub_counts(struct store *, const char *host, int64_t now,
+	    int64_t *total, int64_t *per_host);
+/* Topics with live subscriptions (store_ids_free()). */
+int	 store_hub_topics(struct store *, int64_t now, char ***topics,
+	    size_t *n);
+/* The ETag a topic was last distributed with (free() it); 1 when none. */
+int	 store_hub_topic_etag(struct store *, const char *topic, char **etag);
+/*
+ * A topic has a new representation: its ETag is kept, and each of its
+ * live subscriptions is due at now (a retry in progress starts over).
+ * baseline 1 keeps the ETag only (what new subscribers start from).
+ */
+int	 store_hub_topic_changed(struct store *, const char *topic,
+	    const char *etag, int64_t now, int baseline);
+/* Live subscriptions with a change due at now, oldest first. */
+int	 store_hub_due(struct store *, int64_t now, size_t max,
+	    struct hub_subscription **out, size_t *n);
+/*
+ * The outcome of one distribution: delivered (etag kept), or failed
+ * (attempts, when to try again; give_up: nothing pending any more).
+ */
+int	 store_hub_delivered(struct store *, const char *callback,
+	    const char *topic, const char *etag);
+int	 store_hub_failed(struct store *, const char *callback,
+	    const char *topic, int attempts, int64_t next_attempt,
+	    const char *error, int give_up);
+/* Deletes subscriptions whose lease ended at or before now. */
+int	 store_hub_expire(struct store *, int64_t now, int64_t *n);
+/*
+ * When something is next due: the first pending retry and the first
+ * lease to end (0 when none).
+ */
+int	 store_hub_next(struct store *, int64_t *next_attempt,
+	    int64_t *next_expiry);
+/* Every subscription, live or not, by topic and callback. */
+int	 store_hub_list(struct store *, struct hub_subscription **out,
+	    size_t *n);
 
 #endif

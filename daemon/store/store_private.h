@@ -28,6 +28,10 @@ struct store {
 	int64_t			 st_generation;	/* as committed */
 	struct store_stmt	*st_stmts;
 	size_t			 st_nstmts;
+	/* dedup*.c: what the configuration decides (store_set_policy()),
+	 * and whether records from before 004_dedup.sql were filled in. */
+	struct store_policy	 st_policy;
+	int			 st_dedup_ready;
 };
 
 /* The cached statement for sql; NULL (logged) when it does not prepare. */
@@ -60,5 +64,24 @@ void		 store_rollback(struct store *);
 /* Adds one to the persistent generation inside the open transaction;
  * the caller adds one to st_generation after COMMIT. */
 int		 store_bump_generation(struct store *);
+
+/* --- the fetch path (postings.c, dedup*.c) ----------------------------- */
+
+/* "p" and 20 hex digits of SHA-256 over source NUL key, in out[22]. */
+void		 store_posting_id(const char *source, const char *key,
+		    char out[22]);
+/*
+ * Writes a posting of the fetch path: INSERT (insert) or UPDATE of every
+ * column from p (its revision and dates as the caller set them).
+ */
+int		 store_publish_write(struct store *, const struct posting *,
+		    int insert);
+/*
+ * Applies a successful fetch's entries inside its transaction: records,
+ * clusters, postings (dedup.c).  as counts postings added and updated and
+ * records unchanged.
+ */
+int		 dedup_apply(struct store *, const struct fetch_outcome *,
+		    const char *kind, struct apply_stats *as);
 
 #endif

@@ -80,6 +80,34 @@ class SubscriberFeedsTest(harness.TestCase):
                                % (TOKEN, TOKEN))[0], 400)
         self.assertNotIn(TOKEN, d.log())
 
+    def test_35_subscribers_of_the_admin_api(self):
+        d = self.daemon
+        status, made = d.api("/subscribers", method="POST", body={
+            "name": "api-made", "filter": "kind=shakyo", "private": True})
+        self.assertEqual(status, 201, made)
+        token = made["feed_token"]
+        self.assertEqual(d.get("/feeds/sub/api-made.json")[0], 401)
+        doc, _ = fc.get_json(d, "/feeds/sub/api-made.json?token=" + token)
+        self.assertEqual([it["id"] for it in doc["items"]],
+                         self.want({"kind": ["shakyo"]}))
+        # The API's feed token opens a configured private feed too,
+        # beside its feed_token_file.
+        status, renewed = d.api("/subscribers/private-co/feed-token",
+                                method="POST")
+        self.assertEqual(status, 200, renewed)
+        for t in (renewed["feed_token"], TOKEN):
+            self.assertEqual(d.get("/feeds/sub/private-co.json?token="
+                                   + t)[0], 200)
+        self.assertEqual(d.get("/feeds/sub/private-co.json?token=x" * 2)[0],
+                         401)
+        # A filter changed through the API applies at once.
+        status, _ = d.api("/subscribers/api-made", method="PATCH",
+                          body={"filter": "kind=corporate"})
+        self.assertEqual(status, 200)
+        doc, _ = fc.get_json(d, "/feeds/sub/api-made.json?token=" + token)
+        self.assertEqual([it["id"] for it in doc["items"]],
+                         self.want({"kind": ["corporate"]}))
+
     def test_40_reload_applies_filter_and_token(self):
         d = self.daemon
         new_token = "another-token-9876543210"

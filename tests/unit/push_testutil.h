@@ -30,7 +30,9 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
+#include "feed_cache.h"
 #include "fetch.h"
+#include "hub.h"
 #include "netguard.h"
 #include "outbox.h"
 #include "store.h"
@@ -52,7 +54,10 @@ struct answer {
 
 /* One request the receiver got. */
 struct req {
-	char	 path[128];
+	char	 method[8];
+	char	 path[512];
+	char	 link[512];
+	char	 xsig[160];
 	char	 id[64];
 	char	 ts[32];
 	char	 sig[160];
@@ -74,6 +79,11 @@ struct receiver {
 	struct evhttp_connection *rv_held_conn[MAX_HELD];
 	int			 rv_nheld;
 	int			 rv_max_held;
+	/* A GET with hub.challenge (WebSub verification): answered with
+	 * rv_verify (200 default) and the challenge, or "wrong" when
+	 * rv_verify_wrong. */
+	int			 rv_verify;
+	int			 rv_verify_wrong;
 };
 
 struct fixture {
@@ -93,6 +103,33 @@ hdr(struct evhttp_request *req, const char *name)
 	    evhttp_request_get_input_headers(req), name);
 
 	return v ? v : "";
+}
+
+/* WebSub intent verification: echo hub.challenge (or not). */
+static __attribute__((unused)) int
+receiver_verify(struct receiver *rv, struct evhttp_request *req,
+    struct req *r)
+{
+	struct evkeyvalq q;
+	struct evbuffer *out;
+	const char *challenge, *query;
+
+	query = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req));
+	TAILQ_INIT(&q);
+	if (query == NULL || evhttp_parse_query_str(query, &q) == -1 ||
+	    (challenge = evhttp_find_header(&q, "hub.challenge")) == NULL) {
+		evhttp_clear_headers(&q);
+		return 0;
+	}
+	r->status = rv->rv_verify ? rv->rv_verify : 200;
+	r->body = strdup("");
+	out = evbuffer_new();
+	evbuffer_add_printf(out, "%s", rv->rv_verify_wrong ? "wrong" :
+	    challenge);
+	evhttp_send_reply(req, r->status, "Verify", out);
+	evbuffer_free(out);
+	evhttp_clear_headers(&q);
+	return 1;
 }
 
 /* A held request whose client went away is freed by evhttp: forget it. */
@@ -121,11 +158,19 @@ receiver_cb(struct evhttp_request *req, void *arg)
 	size_t len;
 	char n[16];
 
-	if (rv->rv_next < rv->rv_nscript)
-		a = rv->rv_script[rv->rv_next++];
 	assert_true(rv->rv_nreqs < MAX_REQS);
 	r = &rv->rv_reqs[rv->rv_nreqs++];
+	snprintf(r->method, sizeof(r->method), "%s",
+	    evhttp_request_get_command(req) == EVHTTP_REQ_GET ? "GET" : "POST");
 	snprintf(r->path, sizeof(r->path), "%s", evhttp_request_get_uri(req));
+	snprintf(r->link, sizeof(r->link), "%s", hdr(req, "Link"));
+	snprintf(r->xsig, sizeof(r->xsig), "%s", hdr(req, "X-Hub-Signature"));
+	r->at = clock_now_ms(rv->rv_clock);
+	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET &&
+	    receiver_verify(rv, req, r))
+		return;
+	if (rv->rv_next < rv->rv_nscript)
+		a = rv->rv_script[rv->rv_next++];
 	snprintf(r->id, sizeof(r->id), "%s", hdr(req, "webhook-id"));
 	snprintf(r->ts, sizeof(r->ts), "%s", hdr(req, "webhook-timestamp"));
 	snprintf(r->sig, sizeof(r->sig), "%s", hdr(req, "webhook-signature"));
@@ -133,7 +178,6 @@ receiver_cb(struct evhttp_request *req, void *arg)
 	len = evbuffer_get_length(in);
 	r->body = calloc(1, len + 1);
 	evbuffer_remove(in, r->body, len);
-	r->at = clock_now_ms(rv->rv_clock);
 	if (a.hold) {
 		assert_true(rv->rv_nheld < MAX_HELD);
 		rv->rv_held_conn[rv->rv_nheld] =
@@ -187,6 +231,13 @@ script(struct fixture *fx, int n, ...)
 	va_end(ap);
 }
 
+static __attribute__((unused)) int
+in_flight(struct fixture *fx)
+{
+	return (fx->d.d_webhook ? webhook_in_flight(fx->d.d_webhook) : 0) +
+	    (fx->d.d_hub ? hub_in_flight(fx->d.d_hub) : 0);
+}
+
 /* Runs the loop until nothing is in flight and nothing is ready now
  * (bounded: a stuck request fails the test, never hangs it). */
 static __attribute__((unused)) void
@@ -196,19 +247,16 @@ pump(struct fixture *fx)
 
 	for (i = 0; i < 20000; i++) {
 		event_base_loop(fx->base, EVLOOP_NONBLOCK);
-		if (fx->d.d_webhook == NULL ||
-		    webhook_in_flight(fx->d.d_webhook) == 0)
+		if (in_flight(fx) == 0)
 			break;
-		if (fx->rv.rv_nheld > 0 &&
-		    fx->rv.rv_nheld >= webhook_in_flight(fx->d.d_webhook))
+		if (fx->rv.rv_nheld > 0 && fx->rv.rv_nheld >= in_flight(fx))
 			break;	/* what is in flight is held */
 		event_base_loop(fx->base, EVLOOP_ONCE);
 	}
 	/* Whatever the last answers made ready (fills, kicks). */
 	for (i = 0; i < 4; i++)
 		event_base_loop(fx->base, EVLOOP_NONBLOCK);
-	if (fx->d.d_webhook != NULL && webhook_in_flight(fx->d.d_webhook) > 0 &&
-	    fx->rv.rv_nheld < webhook_in_flight(fx->d.d_webhook))
+	if (in_flight(fx) > 0 && fx->rv.rv_nheld < in_flight(fx))
 		pump(fx);
 }
 
@@ -280,8 +328,10 @@ fixture_teardown(struct fixture *fx)
 	char cmd[128];
 	int i;
 
+	hub_free(fx->d.d_hub);
 	outbox_free(fx->d.d_outbox);
 	webhook_free(fx->d.d_webhook);
+	feed_cache_free(fx->d.d_feed_cache);
 	receiver_release(&fx->rv, 204);
 	store_close(fx->d.d_store);
 	netguard_free(fx->d.d_guard);

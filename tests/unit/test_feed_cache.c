@@ -148,6 +148,35 @@ test_ids(void **state)
 	feed_rep_unref(fr);
 }
 
+static void
+test_file_segments(void **state)
+{
+	struct feed_cache *fc = feed_cache_new(16 << 20);
+	struct feed_rep *small = rep("small", FEED_FILE_MIN - 1);
+	struct feed_rep *big = rep("big", FEED_FILE_MIN);
+	struct feed_rep *loose = rep("loose", FEED_FILE_MIN);
+	struct evbuffer_file_segment *seg;
+
+	feed_cache_put(fc, small);
+	feed_cache_put(fc, big);
+	/* Small bodies stay in memory; uncached ones get no file. */
+	assert_null(feed_cache_segment(fc, small, 0));
+	assert_null(feed_cache_segment(fc, loose, 0));
+	assert_non_null(loose->fr_body);
+	/* A big cached one: a file, made once, its heap copy gone. */
+	seg = feed_cache_segment(fc, big, 0);
+	assert_non_null(seg);
+	assert_ptr_equal(feed_cache_segment(fc, big, 0), seg);
+	assert_null(big->fr_body);
+	assert_int_equal(big->fr_len, FEED_FILE_MIN);
+	assert_null(feed_cache_segment(fc, big, 1));	/* no gzip copy */
+	feed_cache_remove(fc, big);
+	feed_rep_unref(small);
+	feed_rep_unref(big);
+	feed_rep_unref(loose);
+	feed_cache_free(fc);
+}
+
 int
 main(void)
 {
@@ -156,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_lru_eviction_and_references),
 		cmocka_unit_test(test_seal_validators_and_gzip),
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_file_segments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

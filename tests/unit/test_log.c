@@ -134,10 +134,11 @@ test_kv(void **state)
 	log_set_format(LOG_FORMAT_KV);
 	log_info("listening on %s:%d", "127.0.0.1", 8080);
 	assert_match(logged(c), "^ts=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\\."
-	    "[0-9]{3}Z level=info msg=\"listening on 127\\.0\\.0\\.1:8080\"\n$");
+	    "[0-9]{3}Z level=info msg=\"listening on 127\\.0\\.0\\.1:8080\""
+	    "\n$");
 	log_warnx("say \"hi\"\\\n");
-	assert_match(logged(c), " level=warning msg=\"say \\\\\"hi\\\\\"\\\\\\\\"
-	    "\\\\n\"\n$");
+	assert_match(logged(c), " level=warning msg=\"say \\\\\"hi\\\\\""
+	    "\\\\\\\\\\\\n\"\n$");
 	log_kv(LOG_LEVEL_INFO, "purge: contact data removed", "postings", "3",
 	    "ended_before", "2026-03-01T00:00:00+09:00", "note", "",
 	    "eq", "a=b", NULL);
@@ -165,7 +166,8 @@ test_journal(void **state)
 	setenv("JOURNAL_STREAM", v, 1);
 	log_init("tsunagud", 1);
 	log_info("listening on 127.0.0.1:8080");
-	assert_match(logged(c), "^<6>info: listening on 127\\.0\\.0\\.1:8080\n$");
+	assert_match(logged(c),
+	    "^<6>info: listening on 127\\.0\\.0\\.1:8080\n$");
 	log_warnx("w");
 	log_debug("d");
 	assert_match(logged(c), "^<4>warning: w\n<7>debug: d\n$");
