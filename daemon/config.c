@@ -586,6 +586,58 @@ parse_filter(const struct config_key *k, const char *v, void *field,
 	return parse_string(k, v, field, confdir, err, errlen);
 }
 
+/*
+ * kind_priority: the source kinds in the order their fields win a merge,
+ * "city, shakyo, corporate, civic, federation"; kinds left out follow in
+ * that default order.
+ */
+static int
+parse_kind_priority(const struct config_key *k, const char *v, void *field,
+    const char *confdir, char *err, size_t errlen)
+{
+	struct config *cf = field;
+	const char *const *c;
+	char *copy = xstrdup(v), *word, *save = NULL, **list;
+	size_t n = 0, nkinds = 0, i;
+
+	(void)confdir;
+	for (c = k->ck_choices; *c; c++)
+		nkinds++;
+	list = xcalloc(nkinds + 1, sizeof(*list));
+	for (word = strtok_r(copy, ", \t", &save); word != NULL;
+	    word = strtok_r(NULL, ", \t", &save)) {
+		for (c = k->ck_choices; *c && strcmp(*c, word) != 0; c++)
+			;
+		for (i = 0; i < n && strcmp(list[i], word) != 0; i++)
+			;
+		if (*c == NULL || i < n) {
+			snprintf(err, errlen, "%s: '%s' is %s", k->ck_name, word,
+			    *c == NULL ? "not a kind (city, shakyo, corporate, "
+			    "civic, federation)" : "listed twice");
+			list_free(list, n);
+			free(copy);
+			return -1;
+		}
+		list[n++] = xstrdup(word);
+	}
+	free(copy);
+	if (n == 0) {
+		snprintf(err, errlen, "%s: empty value", k->ck_name);
+		free(list);
+		return -1;
+	}
+	for (c = k->ck_choices; *c; c++) {
+		for (i = 0; i < n && strcmp(list[i], *c) != 0; i++)
+			;
+		if (i == n)
+			list[n++] = xstrdup(*c);
+	}
+	list_free(cf->cf_kind_priority, cf->cf_nkind_priority);
+	cf->cf_kind_priority = list;
+	cf->cf_nkind_priority = n;
+	return 0;
+}
+
 /* --- the key tables --------------------------------------------------- */
 
 #define DKEY(name, fn, field, ...) { name, fn, \
@@ -616,6 +668,9 @@ static const struct config_key daemon_keys[] = {
 	    NULL),
 	DKEY("api_rate", parse_int, cf_api_rate, 1, 1000000, NULL),
 	DKEY("api_burst", parse_int, cf_api_burst, 1, 1000000, NULL),
+	{ "kind_priority", parse_kind_priority, 0, 0, 0, kinds },
+	DKEY("max_connections", parse_int, cf_max_connections, 16, 1000000,
+	    NULL),
 	DKEY("proxy", parse_proxy, cf_proxy, 0, 0, NULL),
 	{ "no_proxy", parse_no_proxy, 0, 0, 0, NULL },
 	DKEY("purge_contacts_after", parse_int, cf_purge_contacts_after, 0,
@@ -657,6 +712,7 @@ static const struct config_key source_keys[] = {
 	SKEY("encoding", parse_encoding, src_encoding, 0, 0, NULL),
 	SKEY("area", parse_area, src_area, 0, 0, NULL),
 	SKEY("categories", parse_categories, src_categories, 0, 0, NULL),
+	SKEY("withdraw_after", parse_int, src_withdraw_after, 1, 1000, NULL),
 	SKEY("websub", parse_bool, src_websub, 0, 0, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
@@ -868,6 +924,7 @@ config_load(const char *path)
 	cf->cf_fetch_timeout = 60;
 	cf->cf_max_redirects = 5;
 	cf->cf_max_fetches = 8;
+	cf->cf_max_connections = 1024;
 	cf->cf_feed_limit = 100;
 	cf->cf_feed_cache_size = 64 * 1024 * 1024;
 	cf->cf_api_rate = 20;
@@ -948,6 +1005,7 @@ config_free(struct config *cf)
 	area_table_free(cf->cf_areas);
 	list_free(cf->cf_allow_networks, cf->cf_nallow_networks);
 	list_free(cf->cf_trusted_proxies, cf->cf_ntrusted_proxies);
+	list_free(cf->cf_kind_priority, cf->cf_nkind_priority);
 	free(cf->cf_proxy);
 	list_free(cf->cf_no_proxy, cf->cf_nno_proxy);
 	free(cf->cf_admin_token_file);

@@ -27,6 +27,7 @@ struct source_conf {
 	char			*src_encoding;
 	char			*src_area;
 	struct category_map	*src_categories;	/* label=code overrides */
+	int64_t			 src_withdraw_after;	/* 0: store default */
 	int			 src_websub;	/* subscribe to its hub */
 	int			 src_line;	/* where it was declared */
 	TAILQ_ENTRY(source_conf) src_entry;
@@ -71,10 +72,13 @@ struct config {
 	int64_t			 cf_fetch_timeout;	/* seconds */
 	int64_t			 cf_max_redirects;
 	int64_t			 cf_max_fetches;	/* concurrent */
+	int64_t			 cf_max_connections;	/* HTTP (connlimit.h) */
 	int64_t			 cf_feed_limit;		/* default page size */
 	size_t			 cf_feed_cache_size;	/* bytes, 0: no cache */
 	int64_t			 cf_api_rate;		/* API requests/s */
 	int64_t			 cf_api_burst;		/* per token and IP */
+	char			**cf_kind_priority;	/* merge order, all kinds */
+	size_t			 cf_nkind_priority;	/* 0: the default */
 	char			**cf_trusted_proxies;	/* numeric addresses */
 	size_t			 cf_ntrusted_proxies;
 	char			*cf_proxy;	/* http://HOST:PORT, or NULL */

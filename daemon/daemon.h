@@ -25,6 +25,7 @@ struct poller;
 struct store;
 struct purge;
 struct backup_job;
+struct sweep;
 
 struct daemon {
 	struct event_base	*d_base;
@@ -61,6 +62,9 @@ struct daemon {
 	 * being made (api_backup.c), or NULL. */
 	struct purge		*d_purge;
 	struct backup_job	*d_backup;
+	/* Ended postings closed on a timer, and the store's dedup policy
+	 * from the configuration (sweep.h). */
+	struct sweep		*d_sweep;
 };
 
 /*

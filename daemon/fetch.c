@@ -11,7 +11,8 @@
  * Transfers beyond fe_max wait in fe_pending, outside the multi handle, so
  * that their timeouts only start once they run.
  *
- * With an outbound proxy (fetcher_set_proxy), transfers go hop by hop:
+ * With an outbound proxy (netguard_proxy() of the request's guard), the
+ * transfers go hop by hop:
  * fetch_proxy.c decides the route of each hop (direct, or tunnelled through
  * the proxy to an address it resolved and the netguard passed) while the
  * transfer waits in fe_routing; redirects are followed here, each one
@@ -90,7 +91,7 @@ struct fetcher {
 	struct transfer_list	 fe_pending;	/* waiting for a slot */
 	struct transfer_list	 fe_routing;	/* hop being routed */
 	int			 fe_nrouting;
-	struct fetch_proxy	*fe_proxy;	/* NULL until a proxy is set */
+	struct fetch_proxy	*fe_proxy;	/* made for the first proxied fetch */
 	LIST_HEAD(, sock)	 fe_socks;
 	int			 fe_nactive;
 	int			 fe_npending;
@@ -1062,9 +1063,11 @@ fetch_start(struct fetcher *fe, const struct fetch_request *fq,
 		    fq->fq_url);
 		goto fail;
 	}
-	if (fetch_proxy_url(fe->fe_proxy) != NULL) {
+	if (netguard_proxy(fq->fq_guard) != NULL) {
 		if (transfer_hop_mode(tr, fq) == -1)
 			goto fail;
+		if (fe->fe_proxy == NULL)
+			fe->fe_proxy = fetch_proxy_new(fe->fe_base);
 		transfer_route(tr);
 		return 0;
 	}
@@ -1090,14 +1093,3 @@ fetcher_in_flight(const struct fetcher *fe)
 	return fe->fe_nactive + fe->fe_npending + fe->fe_nrouting;
 }
 
-int
-fetcher_set_proxy(struct fetcher *fe, const char *url,
-    char *const *no_proxy, size_t n)
-{
-	if (fe->fe_proxy == NULL) {
-		if (url == NULL)
-			return 0;
-		fe->fe_proxy = fetch_proxy_new(fe->fe_base);
-	}
-	return fetch_proxy_set(fe->fe_proxy, url, no_proxy, n);
-}

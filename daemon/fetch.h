@@ -9,10 +9,11 @@
  * the netguard at socket-open time, for the first hop and every redirect,
  * and again before each request on a reused connection.  Proxies from the
  * environment (http_proxy, no_proxy ...) are ignored, so the netguard
- * always sees the origin.  With a proxy set by fetcher_set_proxy(), the
- * destination of every hop is resolved and checked before the proxy is
- * asked to tunnel to it (fetch_proxy.h), and redirects are followed hop by
- * hop, each checked the same way.
+ * always sees the origin.  When fq_guard names an outbound proxy
+ * (netguard_set_proxy(): [daemon] proxy), the destination of every hop is
+ * resolved and checked before the proxy is asked to tunnel to it
+ * (fetch_proxy.h), and redirects are followed hop by hop, each checked the
+ * same way.
  *
  * Callbacks run from the event loop, never from inside fetch_start().  A
  * callback may call fetch_start() but must not call fetcher_free() (that
@@ -130,14 +131,6 @@ int		 fetch_start(struct fetcher *, const struct fetch_request *,
  * across transfers to the same host; libcurl's default otherwise).
  */
 void		 fetcher_set_max_connections(struct fetcher *, long);
-/*
- * The outbound proxy ([daemon] proxy, "http://[USER:PASSWORD@]HOST:PORT";
- * NULL: none) and the destinations reached without it (no_proxy rules,
- * noproxy.h).  Transfers that already started keep their route; the next
- * hop takes the new setting.  -1 when a rule does not parse (no change).
- */
-int		 fetcher_set_proxy(struct fetcher *, const char *url,
-		    char *const *no_proxy, size_t n);
 /* Transfers running, queued, or being routed. */
 int		 fetcher_in_flight(const struct fetcher *);
 /* A short stable label for metrics: "dns", "timeout", "too_large", ... */

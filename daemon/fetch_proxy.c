@@ -54,9 +54,6 @@ struct fetch_lookup {
 struct fetch_proxy {
 	struct event_base		*fp_base;
 	struct evdns_base		*fp_dns;	/* at first use */
-	char				*fp_url;	/* NULL: no proxy */
-	char				*fp_display;	/* no credentials */
-	struct noproxy			*fp_noproxy;
 	LIST_HEAD(, fetch_lookup)	 fp_lookups;
 };
 
@@ -66,7 +63,6 @@ fetch_proxy_new(struct event_base *base)
 	struct fetch_proxy *fp = xcalloc(1, sizeof(*fp));
 
 	fp->fp_base = base;
-	fp->fp_noproxy = noproxy_new();
 	LIST_INIT(&fp->fp_lookups);
 	return fp;
 }
@@ -104,9 +100,6 @@ fetch_proxy_free(struct fetch_proxy *fp)
 	}
 	if (fp->fp_dns != NULL)
 		evdns_base_free(fp->fp_dns, 0);
-	free(fp->fp_url);
-	free(fp->fp_display);
-	noproxy_free(fp->fp_noproxy);
 	free(fp);
 }
 
@@ -130,35 +123,6 @@ display_url(const char *url)
 	return out;
 }
 
-int
-fetch_proxy_set(struct fetch_proxy *fp, const char *url,
-    char *const *no_proxy, size_t n)
-{
-	struct noproxy *np = noproxy_new();
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (noproxy_add(np, no_proxy[i]) == -1) {
-			log_warnx("%s: no_proxy '%s' does not parse", __func__,
-			    no_proxy[i]);
-			noproxy_free(np);
-			return -1;
-		}
-	noproxy_free(fp->fp_noproxy);
-	fp->fp_noproxy = np;
-	free(fp->fp_url);
-	free(fp->fp_display);
-	fp->fp_url = url ? xstrdup(url) : NULL;
-	fp->fp_display = url ? display_url(url) : NULL;
-	return 0;
-}
-
-const char *
-fetch_proxy_url(const struct fetch_proxy *fp)
-{
-	return fp != NULL ? fp->fp_url : NULL;
-}
-
 /* --- the answer ----------------------------------------------------- */
 
 static void
@@ -168,19 +132,24 @@ lookup_deliver(evutil_socket_t fd, short what, void *arg)
 	struct fetch_hop hop = lk->lk_hop;
 	fetch_hop_cb cb = lk->lk_cb;
 	void *cbarg = lk->lk_arg;
+	char *shown;
 
 	(void)fd;
 	(void)what;
-	/* The URL of the proxy can change under a reload: the current one. */
+
+	/* The proxy can change under a reload: the current one. */
 	if (hop.fh_via_proxy)
-		hop.fh_proxy = lk->lk_proxy->fp_url;
+		hop.fh_proxy = netguard_proxy(lk->lk_guard);
 	if (hop.fh_error == FETCH_OK && hop.fh_via_proxy && hop.fh_proxy ==
 	    NULL)
 		hop.fh_via_proxy = 0;
-	if (hop.fh_error == FETCH_OK && hop.fh_via_proxy)
+	if (hop.fh_error == FETCH_OK && hop.fh_via_proxy &&
+	    log_enabled(LOG_LEVEL_DEBUG)) {
+		shown = display_url(hop.fh_proxy);
 		log_debug("fetch: %s: through %s, tunnel to %s", lk->lk_url,
-		    lk->lk_proxy->fp_display, hop.fh_target);
-	else if (hop.fh_error == FETCH_OK)
+		    shown, hop.fh_target);
+		free(shown);
+	} else if (hop.fh_error == FETCH_OK)
 		log_debug("fetch: %s: direct", lk->lk_url);
 	lookup_free(lk);
 	cb(&hop, cbarg);
@@ -217,7 +186,7 @@ lookup_go(struct fetch_lookup *lk, int via_proxy)
 static void
 lookup_judge(struct fetch_lookup *lk, struct evutil_addrinfo *res)
 {
-	const struct noproxy *np = lk->lk_proxy->fp_noproxy;
+	const struct noproxy *np = netguard_no_proxy(lk->lk_guard);
 	struct evutil_addrinfo *ai;
 	char why[256], text[INET6_ADDRSTRLEN];
 	const void *raw;
@@ -386,8 +355,8 @@ fetch_proxy_route(struct fetch_proxy *fp, const char *url,
 		fatalx("%s: cannot make events", __func__);
 	if (lookup_parse(lk) == -1)
 		return lk;
-	if (fp->fp_url == NULL || noproxy_match_host(fp->fp_noproxy,
-	    lk->lk_host)) {
+	if (netguard_proxy(guard) == NULL ||
+	    noproxy_match_host(netguard_no_proxy(guard), lk->lk_host)) {
 		lookup_go(lk, 0);
 		return lk;
 	}

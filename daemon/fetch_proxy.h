@@ -1,5 +1,6 @@
 /*
- * fetch_proxy.h — where one hop of a fetch goes when [daemon] proxy is set.
+ * fetch_proxy.h — where one hop of a fetch goes when [daemon] proxy is set
+ * (the request's netguard names the proxy and the no_proxy rules).
  * fetch.c asks before every hop (the first request and each redirect, which
  * it then follows itself); this file decides, and fetch.c applies it.
  *
@@ -13,6 +14,8 @@
  *     resolves the name again (a second answer could point elsewhere).
  *
  * The proxy itself is reached wherever it is: the administrator chose it.
+ * The proxy and the rules are read from the netguard when they are used,
+ * so a reload that changes them counts from the next decision on.
  * Internal to the fetcher; not thread-safe, like the rest of the daemon.
  */
 #ifndef TSUNAGU_FETCH_PROXY_H
@@ -32,28 +35,21 @@ struct fetch_hop {
 	enum fetch_error	 fh_error;	/* FETCH_OK: go as below */
 	char			 fh_errmsg[256];
 	int			 fh_via_proxy;
-	const char		*fh_proxy;	/* the proxy URL, via_proxy */
+	const char		*fh_proxy;	/* borrowed from the netguard */
 	char			 fh_connect_to[80];	/* "::ADDR:PORT" */
 	char			 fh_target[64];	/* ADDR, for the log */
 };
 
 typedef void (*fetch_hop_cb)(const struct fetch_hop *, void *arg);
 
+/* The resolver of one fetcher, made when its first proxied hop needs it. */
 struct fetch_proxy	*fetch_proxy_new(struct event_base *);
 /* Lookups still running must have been cancelled.  NULL is a no-op. */
 void			 fetch_proxy_free(struct fetch_proxy *);
 /*
- * Sets the proxy URL (NULL: none) and the no_proxy rules; -1 when a rule
- * does not parse (nothing changes then).  Lookups in flight finish with
- * the rules they started with.
- */
-int			 fetch_proxy_set(struct fetch_proxy *, const char *url,
-			    char *const *no_proxy, size_t n);
-/* The proxy URL, or NULL when none is set. */
-const char		*fetch_proxy_url(const struct fetch_proxy *);
-/*
- * Decides the hop to url within timeout_ms (at least 1).  cb is called
- * exactly once, from the event loop, never from inside this call — unless
+ * Decides the hop to url within timeout_ms (at least 1), by the proxy and
+ * rules of guard (which outlives the lookup).  cb is called exactly once,
+ * from the event loop, never from inside this call — unless
  * fetch_lookup_cancel() comes first.
  */
 struct fetch_lookup	*fetch_proxy_route(struct fetch_proxy *,

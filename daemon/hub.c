@@ -714,6 +714,10 @@ hub_request(struct hub *hb, const struct hub_request *hq, char *why,
 	int64_t wait, lease = 0;
 	int subscribe, rc;
 
+	/* Per client address, at the admin API's rate (a reload may
+	 * change it). */
+	ratelimit_set(hb->hb_limit, (double)hb->hb_daemon->d_conf->cf_api_rate,
+	    (double)hb->hb_daemon->d_conf->cf_api_burst);
 	if ((wait = ratelimit_take(hb->hb_limit, hq->hq_client ?
 	    hq->hq_client : "-")) > 0) {
 		snprintf(why, whylen, "too many requests; retry in %lld s",
@@ -810,7 +814,6 @@ hub_new(struct daemon *d)
 	fetcher_set_max_connections(hb->hb_fetcher, HUB_MAX_SENDING);
 	hb->hb_timer = timer_new(d->d_clock, timer_fired, hb);
 	hb->hb_limit = ratelimit_new(d->d_clock, HUB_CLIENT_KEYS);
-	ratelimit_set(hb->hb_limit, HUB_CLIENT_RATE, HUB_CLIENT_BURST);
 	/* What changed while the daemon was down goes out now. */
 	hub_poke(hb);
 	return hb;

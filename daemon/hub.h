@@ -7,7 +7,7 @@
  * canonical feed URL of this instance (hub_topic.h); hub.callback an
  * http(s) URL that the outbound rules let through; hub.secret under 200
  * bytes; the caps on live subscriptions in all and per callback host;
- * a rate per client address.  Other parameters are ignored.  Then 202,
+ * a rate per client address (api_rate and api_burst, as the admin API).  Other parameters are ignored.  Then 202,
  * and the intent is verified: GET callback (its own query kept) with
  * hub.mode, hub.topic, hub.challenge and, to subscribe, hub.lease_seconds
  * (asked for, bounded by hub_lease_min and hub_lease_max; default
@@ -44,8 +44,6 @@ struct hub;
 #define HUB_MAX_ATTEMPTS	10
 #define HUB_RETRY_FIRST		60	/* seconds, doubled per attempt */
 #define HUB_RETRY_MAX		(6 * 3600)
-#define HUB_CLIENT_RATE		10	/* POST /hub per second per address */
-#define HUB_CLIENT_BURST	30
 
 /* A request to the hub (strings borrowed from the caller). */
 struct hub_request {

@@ -31,6 +31,8 @@
 #include "sdnotify.h"
 #include "store.h"
 #include "webhook.h"
+#include "websub.h"
+#include "sweep.h"
 
 #define DEFAULT_CONFIG	"/etc/tsunagu/tsunagu.conf"
 
@@ -100,6 +102,8 @@ daemon_start(struct daemon *d, struct config *cf)
 		d->d_hub = hub_new(d);
 		d->d_hub_enabled = d->d_hub != NULL;
 	}
+	d->d_websub = websub_new(d);
+	d->d_sweep = sweep_new(d);
 	d->d_poller = poller_new(d);
 	if (poller_sync(d->d_poller) == -1)
 		return -1;
@@ -117,8 +121,10 @@ daemon_stop(struct daemon *d)
 	fetcher_free(d->d_fetcher);
 	poller_free(d->d_poller);
 	purge_free(d->d_purge);
+	sweep_free(d->d_sweep);
 	api_backup_stop(d);
 	hub_free(d->d_hub);
+	websub_free(d->d_websub);
 	outbox_free(d->d_outbox);
 	webhook_free(d->d_webhook);
 	http_server_free(d->d_http);

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "netguard.h"
+#include "noproxy.h"
 #include "../feeds/xmalloc.h"
 
 /* Longest "ffff:...:255.255.255.255/128" we accept, with the NUL. */
@@ -36,6 +37,8 @@ struct netguard {
 	struct net	*ng_nets;
 	size_t		 ng_len;
 	size_t		 ng_cap;
+	char		*ng_proxy;	/* NULL: requests go direct */
+	struct noproxy	*ng_no_proxy;
 };
 
 /* What a deny rule does with an IPv6 address that embeds an IPv4 one. */
@@ -145,7 +148,30 @@ netguard_free(struct netguard *ng)
 	if (ng == NULL)
 		return;
 	free(ng->ng_nets);
+	free(ng->ng_proxy);
+	noproxy_free(ng->ng_no_proxy);
 	free(ng);
+}
+
+void
+netguard_set_proxy(struct netguard *ng, const char *url, struct noproxy *np)
+{
+	free(ng->ng_proxy);
+	noproxy_free(ng->ng_no_proxy);
+	ng->ng_proxy = url != NULL ? xstrdup(url) : NULL;
+	ng->ng_no_proxy = np;
+}
+
+const char *
+netguard_proxy(const struct netguard *ng)
+{
+	return ng != NULL ? ng->ng_proxy : NULL;
+}
+
+const struct noproxy *
+netguard_no_proxy(const struct netguard *ng)
+{
+	return ng != NULL ? ng->ng_no_proxy : NULL;
 }
 
 void

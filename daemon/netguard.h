@@ -10,6 +10,11 @@
  * NAT64 (64:ff9b::/96) and 6to4 (2002::/16) addresses are judged by the
  * IPv4 address they embed.  An IPv4 allow rule also covers the mapped,
  * NAT64 and 6to4 forms of its addresses.
+ *
+ * The outbound proxy ([daemon] proxy and no_proxy) travels with the rules:
+ * every fetcher borrows the daemon's netguard for each request, so every
+ * one of them (sources, webhooks, WebSub) goes through the proxy that the
+ * rules name, and a reload changes both in place (fetch_proxy.h).
  */
 #ifndef TSUNAGU_NETGUARD_H
 #define TSUNAGU_NETGUARD_H
@@ -18,6 +23,7 @@
 #include <sys/socket.h>
 
 struct netguard;
+struct noproxy;
 
 struct netguard	*netguard_new(void);
 void		 netguard_free(struct netguard *);
@@ -36,5 +42,14 @@ int		 netguard_allow(struct netguard *, const char *cidr);
  */
 int		 netguard_check(const struct netguard *, const struct sockaddr *,
 		    char *why, size_t whylen);
+/*
+ * The proxy URL (copied; NULL: none) and the no_proxy rules (taken: freed
+ * with the netguard or by the next call; NULL: none).
+ */
+void		 netguard_set_proxy(struct netguard *, const char *url,
+		    struct noproxy *);
+/* Borrowed until the next netguard_set_proxy(); NULL for none. */
+const char	*netguard_proxy(const struct netguard *);
+const struct noproxy *netguard_no_proxy(const struct netguard *);
 
 #endif

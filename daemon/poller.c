@@ -16,6 +16,7 @@
 #include "poller.h"
 #include "schedule.h"
 #include "store.h"
+#include "websub.h"
 
 struct poll_source {
 	struct poller			*ps_poller;
@@ -269,7 +270,9 @@ poll_done(const struct fetch_result *fr, void *arg)
 		}
 	}
 	fo.fo_failures = ps->ps_failures;
-	fo.fo_next_poll = schedule_next_poll(now, ps->ps_interval, ps->ps_failures,
+	/* A source whose hub pushes is polled less (websub.h). */
+	fo.fo_next_poll = schedule_next_poll(now, websub_poll_interval(
+	    d->d_websub, ps->ps_name, ps->ps_interval), ps->ps_failures,
 	    fr->fr_retry_after);
 	if (store_record_fetch(d->d_store, &fo, &stats) == -1)
 		log_warnx("source %s: the fetch could not be recorded",
@@ -278,16 +281,75 @@ poll_done(const struct fetch_result *fr, void *arg)
 		log_warnx("source %s: %s (failure %d, next try in %llds)",
 		    ps->ps_name, err, ps->ps_failures,
 		    (long long)(fo.fo_next_poll - now));
-	else if (feed)
+	else if (feed) {
 		log_info("source %s: %ld, %zu entries: %d new, %d updated, "
 		    "%d unchanged", ps->ps_name, fr->fr_status,
 		    feed->fd_entries.pl_len, stats.as_added, stats.as_updated,
 		    stats.as_unchanged);
+		websub_seen(d->d_websub, ps->ps_name, feed->fd_hub,
+		    feed->fd_self ? feed->fd_self : ps->ps_url,
+		    stats.as_added + stats.as_updated);
+	}
 	else
 		log_debug("source %s: not modified", ps->ps_name);
 	feed_free(feed);
 	if (!ps->ps_paused)
 		timer_at(ps->ps_timer, fo.fo_next_poll * 1000);
+}
+
+int
+poller_ingest(struct poller *pl, const char *name, const char *body,
+    size_t len, const char *content_type, char *err, size_t errlen)
+{
+	struct daemon *d;
+	struct poll_source *ps;
+	struct fetch_result fr;
+	struct fetch_outcome fo = { 0 };
+	struct apply_stats stats = { 0 };
+	struct source_health sh;
+	struct feed *feed = NULL;
+	char code[32];
+	int rc = -1;
+
+	if (pl == NULL || (ps = poller_find(pl, name)) == NULL) {
+		snprintf(err, errlen, "no such source");
+		return 1;
+	}
+	d = pl->pl_daemon;
+	/* What a fetch of the source would have brought. */
+	memset(&fr, 0, sizeof(fr));
+	fr.fr_status = 200;
+	fr.fr_body.data = (char *)body;
+	fr.fr_body.len = len;
+	fr.fr_content_type = (char *)content_type;
+	fr.fr_effective_url = ps->ps_url;
+	if (poll_parse(ps, &fr, &feed, err, errlen, code,
+	    sizeof(code)) == -1 || feed == NULL)
+		return -1;
+	poll_normalize(ps, &fr, feed);
+	if (store_source_get(d->d_store, name, &sh) != 0) {
+		snprintf(err, errlen, "the store failed");
+		goto done;
+	}
+	/* Health and schedule stay as the last poll left them. */
+	fo.fo_source = name;
+	fo.fo_attempt = clock_now(d->d_clock);
+	fo.fo_http_status = 200;
+	fo.fo_failures = 0;
+	fo.fo_next_poll = sh.sh_next_poll;
+	fo.fo_entries = &feed->fd_entries;
+	source_health_free(&sh);
+	if (store_record_fetch(d->d_store, &fo, &stats) == -1) {
+		snprintf(err, errlen, "the store failed");
+		goto done;
+	}
+	log_info("source %s: pushed, %zu entries: %d new, %d updated, %d "
+	    "unchanged", name, feed->fd_entries.pl_len, stats.as_added,
+	    stats.as_updated, stats.as_unchanged);
+	rc = 0;
+ done:
+	feed_free(feed);
+	return rc;
 }
 
 static void

@@ -11,9 +11,9 @@
 #include "clock.h"
 #include "config.h"
 #include "daemon.h"
-#include "fetch.h"
 #include "log.h"
 #include "netguard.h"
+#include "noproxy.h"
 #include "poller.h"
 #include "purge.h"
 #include "store.h"
@@ -112,6 +112,7 @@ int
 daemon_apply_config(struct daemon *d, struct config *cf)
 {
 	struct auth *au = auth_new();
+	struct noproxy *np;
 	char err[512];
 	size_t i;
 
@@ -134,10 +135,12 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 	netguard_reset(d->d_guard);
 	for (i = 0; i < cf->cf_nallow_networks; i++)
 		netguard_allow(d->d_guard, cf->cf_allow_networks[i]);
-	/* The next hop of every fetch and delivery takes the new proxy. */
-	if (d->d_fetcher != NULL)
-		fetcher_set_proxy(d->d_fetcher, cf->cf_proxy, cf->cf_no_proxy,
-		    cf->cf_nno_proxy);
+	/* The proxy goes with the rules, to every fetcher (the next hop of
+	 * a fetch or delivery in flight takes the new one). */
+	np = noproxy_new();
+	for (i = 0; i < cf->cf_nno_proxy; i++)
+		noproxy_add(np, cf->cf_no_proxy[i]);	/* config checked it */
+	netguard_set_proxy(d->d_guard, cf->cf_proxy, np);
 	log_set_format((enum log_format)cf->cf_log_format);
 	/* purge_contacts_after may have changed. */
 	purge_soon(d->d_purge);

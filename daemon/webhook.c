@@ -1,6 +1,13 @@
 /*
  * webhook.c — sending due deliveries: per-endpoint caps and buckets,
  * signing, recording every attempt, retries, throttling, disabling.
+ *
+ * A scan reads what is due for every endpoint in one query and starts
+ * what the caps and buckets allow; an endpoint that had more than it
+ * could start is filled again as its requests end.  Outcomes are written
+ * in one transaction per turn of the loop (the flush), then the
+ * endpoints' health is updated; a request whose outcome is not written
+ * yet stays in its endpoint's list, so no scan sends it twice.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -24,29 +31,43 @@
 #include "webhook.h"
 #include "webhook_policy.h"
 
+#define ENDPOINT_BUCKETS	1024
+/* Due deliveries read per endpoint and in all by one scan. */
+#define SCAN_PER_ENDPOINT	64
+#define SCAN_MAX		8192
+
 struct send;
 
 struct endpoint {
 	char			*ep_name;
-	int			 ep_in_flight;
+	int			 ep_in_flight;	/* requests running */
+	int			 ep_more;	/* had more due than it took */
 	struct token_bucket	 ep_bucket;
+	/* Its limits, as the configuration in ep_conf says. */
+	const struct config	*ep_conf;
+	int			 ep_concurrency;
+	double			 ep_rate;
+	double			 ep_burst;
 	int64_t			 ep_paused_until;	/* ms, throttled */
-	int64_t			 ep_tokens_at;	/* ms, waiting for its bucket */
 	int64_t			 ep_failing_since;	/* ms, as stored */
 	int			 ep_known;	/* failing_since was read */
-	TAILQ_HEAD(, send)	 ep_sends;
-	TAILQ_ENTRY(endpoint)	 ep_entry;
+	TAILQ_HEAD(, send)	 ep_sends;	/* running or not written */
+	struct endpoint		*ep_hnext;
 };
 
-/* One request in flight. */
+/* One request: running, then done until its outcome is written. */
 struct send {
 	struct webhook		*sd_webhook;
 	struct endpoint		*sd_endpoint;
 	int64_t			 sd_id;
 	int			 sd_tries;	/* before this one */
 	int64_t			 sd_started;
-	char			*sd_body;
-	TAILQ_ENTRY(send)	 sd_entry;
+	int			 sd_done;
+	enum webhook_outcome	 sd_outcome;
+	struct delivery_result	 sd_result;
+	char			 sd_error[512];
+	TAILQ_ENTRY(send)	 sd_entry;	/* the endpoint's */
+	TAILQ_ENTRY(send)	 sd_done_entry;	/* the flush's */
 };
 
 struct webhook {
@@ -55,90 +76,90 @@ struct webhook {
 	struct timer		*wb_timer;	/* the next thing due */
 	struct event		*wb_kick;
 	int			 wb_kicked;
+	struct event		*wb_flush;
+	int			 wb_flushing;
 	int64_t			 wb_wake;	/* ms, 0: nothing wanted */
 	uint64_t		 wb_rng;
 	int			 wb_in_flight;
 	struct webhook_stats	 wb_stats;
-	TAILQ_HEAD(, endpoint)	 wb_endpoints;
+	struct endpoint		*wb_endpoints[ENDPOINT_BUCKETS];
+	TAILQ_HEAD(, send)	 wb_done;
 };
 
 static void	fill(struct webhook *, struct endpoint *, int64_t now);
 
 /* --- endpoints ---------------------------------------------------------- */
 
-static const struct subscriber_conf *
-sub_conf(struct webhook *wb, const char *name)
+static uint32_t
+hash(const char *s)
 {
-	const struct subscriber_conf *sc;
+	uint32_t h = 2166136261u;
 
-	TAILQ_FOREACH(sc, &wb->wb_daemon->d_conf->cf_subscribers, sub_entry)
-		if (strcmp(sc->sub_name, name) == 0)
-			return sc;
-	return NULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
 }
 
-/* Limits of the configuration file, read again at every use (reload). */
+/* The limits of the configuration file, looked up once per config. */
 static void
-limits(struct webhook *wb, const char *name, int *concurrency, double *rate,
-    double *burst)
+limits(struct webhook *wb, struct endpoint *ep)
 {
 	const struct config *cf = wb->wb_daemon->d_conf;
-	const struct subscriber_conf *sc = sub_conf(wb, name);
+	const struct subscriber_conf *sc;
 
-	*concurrency = (int)cf->cf_webhook_concurrency;
-	*rate = (double)cf->cf_webhook_rate;
-	*burst = (double)cf->cf_webhook_burst;
-	if (sc != NULL && sc->sub_concurrency > 0)
-		*concurrency = (int)sc->sub_concurrency;
-	if (sc != NULL && sc->sub_rate > 0)
-		*rate = (double)sc->sub_rate;
-	if (sc != NULL && sc->sub_burst > 0)
-		*burst = (double)sc->sub_burst;
+	if (ep->ep_conf == cf)
+		return;
+	ep->ep_conf = cf;
+	ep->ep_concurrency = (int)cf->cf_webhook_concurrency;
+	ep->ep_rate = (double)cf->cf_webhook_rate;
+	ep->ep_burst = (double)cf->cf_webhook_burst;
+	TAILQ_FOREACH(sc, &cf->cf_subscribers, sub_entry) {
+		if (strcmp(sc->sub_name, ep->ep_name) != 0)
+			continue;
+		if (sc->sub_concurrency > 0)
+			ep->ep_concurrency = (int)sc->sub_concurrency;
+		if (sc->sub_rate > 0)
+			ep->ep_rate = (double)sc->sub_rate;
+		if (sc->sub_burst > 0)
+			ep->ep_burst = (double)sc->sub_burst;
+		break;
+	}
 }
 
+/* Endpoints live as long as the deliverer: one per subscriber sent to. */
 static struct endpoint *
 endpoint_get(struct webhook *wb, const char *name, int64_t now)
 {
-	struct endpoint *ep;
-	double rate, burst;
-	int concurrency;
+	struct endpoint **bucket, *ep;
 
-	TAILQ_FOREACH(ep, &wb->wb_endpoints, ep_entry)
-		if (strcmp(ep->ep_name, name) == 0) {
-			/* Most recently used first: fills find it sooner. */
-			if (ep != TAILQ_FIRST(&wb->wb_endpoints)) {
-				TAILQ_REMOVE(&wb->wb_endpoints, ep, ep_entry);
-				TAILQ_INSERT_HEAD(&wb->wb_endpoints, ep,
-				    ep_entry);
-			}
-			return ep;
-		}
-	ep = xcalloc(1, sizeof(*ep));
-	ep->ep_name = xstrdup(name);
-	TAILQ_INIT(&ep->ep_sends);
-	limits(wb, name, &concurrency, &rate, &burst);
-	token_bucket_init(&ep->ep_bucket, rate, burst, now);
-	TAILQ_INSERT_HEAD(&wb->wb_endpoints, ep, ep_entry);
+	bucket = &wb->wb_endpoints[hash(name) % ENDPOINT_BUCKETS];
+	for (ep = *bucket; ep != NULL; ep = ep->ep_hnext)
+		if (strcmp(ep->ep_name, name) == 0)
+			break;
+	if (ep == NULL) {
+		ep = xcalloc(1, sizeof(*ep));
+		ep->ep_name = xstrdup(name);
+		TAILQ_INIT(&ep->ep_sends);
+		ep->ep_hnext = *bucket;
+		*bucket = ep;
+		limits(wb, ep);
+		token_bucket_init(&ep->ep_bucket, ep->ep_rate, ep->ep_burst,
+		    now);
+	}
+	limits(wb, ep);
+	token_bucket_set(&ep->ep_bucket, ep->ep_rate, ep->ep_burst, now);
 	return ep;
 }
 
-static void
-endpoint_free(struct endpoint *ep)
+static int
+in_flight(const struct endpoint *ep, int64_t id)
 {
-	free(ep->ep_name);
-	free(ep);
-}
+	const struct send *sd;
 
-/* An idle endpoint with nothing to wait for is forgotten. */
-static void
-endpoint_release(struct webhook *wb, struct endpoint *ep, int64_t now)
-{
-	/* Its bucket must outlive a wait for tokens. */
-	if (ep->ep_in_flight > 0 || ep->ep_paused_until > now ||
-	    ep->ep_tokens_at > now)
-		return;
-	TAILQ_REMOVE(&wb->wb_endpoints, ep, ep_entry);
-	endpoint_free(ep);
+	TAILQ_FOREACH(sd, &ep->ep_sends, sd_entry)
+		if (sd->sd_id == id)
+			return 1;
+	return 0;
 }
 
 /* --- waking up ---------------------------------------------------------- */
@@ -183,31 +204,7 @@ webhook_kick(struct webhook *wb)
 	event_active(wb->wb_kick, EV_TIMEOUT, 0);
 }
 
-int
-webhook_scan(struct webhook *wb)
-{
-	struct daemon *d = wb->wb_daemon;
-	struct delivery_due *due;
-	struct endpoint *ep;
-	int64_t now = clock_now_ms(d->d_clock);
-	size_t n, i;
-
-	if (store_deliveries_schedule(d->d_store, &due, &n) == -1)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (due[i].dd_next > now) {
-			want(wb, due[i].dd_next);
-			continue;
-		}
-		ep = endpoint_get(wb, due[i].dd_subscriber, now);
-		fill(wb, ep, now);
-		endpoint_release(wb, ep, now);
-	}
-	store_deliveries_schedule_free(due, n);
-	return 0;
-}
-
-/* --- one request ------------------------------------------------------------ */
+/* --- one request's outcome ------------------------------------------------ */
 
 /* Printable, one line, at most 120 bytes of what the endpoint said. */
 static void
@@ -298,81 +295,136 @@ health(struct webhook *wb, struct endpoint *ep, enum webhook_outcome o,
 	}
 }
 
+/* --- outcomes ------------------------------------------------------------- */
+
+/* What a finished request means for its delivery (not written yet). */
+static void
+outcome(struct webhook *wb, struct send *sd, const struct fetch_result *fr,
+    int64_t now)
+{
+	struct delivery_result *dr = &sd->sd_result;
+	struct endpoint *ep = sd->sd_endpoint;
+	enum webhook_outcome o;
+	int64_t delay, pause;
+
+	o = webhook_classify(fr->fr_error == FETCH_OK, fr->fr_status);
+	sd->sd_outcome = o;
+	dr->dr_id = sd->sd_id;
+	dr->dr_started = sd->sd_started;
+	dr->dr_latency_ms = now - sd->sd_started;
+	dr->dr_http_status = fr->fr_error == FETCH_OK ? fr->fr_status : 0;
+	dr->dr_tries = sd->sd_tries + 1;
+	dr->dr_next_attempt = now;
+	if (o == WEBHOOK_DELIVERED) {
+		dr->dr_status = DELIVERY_DELIVERED;
+		wb->wb_stats.ws_delivered++;
+		return;
+	}
+	describe(fr, o, sd->sd_error, sizeof(sd->sd_error));
+	dr->dr_error = sd->sd_error;
+	wb->wb_stats.ws_failed++;
+	delay = o == WEBHOOK_GONE ? -1 :
+	    webhook_retry_delay_ms(dr->dr_tries, &wb->wb_rng);
+	if (delay < 0) {
+		dr->dr_status = DELIVERY_FAILED;
+		if (o != WEBHOOK_GONE) {
+			wb->wb_stats.ws_gave_up++;
+			log_warnx("subscriber %s: delivery d%lld failed %d times, "
+			    "given up: %s", ep->ep_name, (long long)sd->sd_id,
+			    dr->dr_tries, sd->sd_error);
+		}
+	} else {
+		dr->dr_status = DELIVERY_PENDING;
+		if (fr->fr_retry_after * 1000 > delay)
+			delay = fr->fr_retry_after * 1000;
+		dr->dr_next_attempt = now + delay;
+		log_info("subscriber %s: delivery d%lld attempt %d: %s; next in "
+		    "%llds", ep->ep_name, (long long)sd->sd_id, dr->dr_tries,
+		    sd->sd_error, (long long)(delay / 1000));
+	}
+	if (o == WEBHOOK_THROTTLED) {
+		wb->wb_stats.ws_throttled++;
+		pause = fr->fr_retry_after > 0 ? fr->fr_retry_after * 1000 :
+		    WEBHOOK_PAUSE_MS;
+		if (pause > WEBHOOK_PAUSE_MAX_MS)
+			pause = WEBHOOK_PAUSE_MAX_MS;
+		if (now + pause > ep->ep_paused_until)
+			ep->ep_paused_until = now + pause;
+	}
+}
+
 static void
 send_done(const struct fetch_result *fr, void *arg)
 {
 	struct send *sd = arg;
 	struct webhook *wb = sd->sd_webhook;
 	struct endpoint *ep = sd->sd_endpoint;
-	struct daemon *d = wb->wb_daemon;
-	struct delivery_result dr = { 0 };
-	enum webhook_outcome o;
-	int64_t now, delay, pause;
-	char err[512];
 
-	TAILQ_REMOVE(&ep->ep_sends, sd, sd_entry);
 	ep->ep_in_flight--;
 	wb->wb_in_flight--;
 	if (fr->fr_error == FETCH_ERR_ABORTED) {
 		/* Shutting down: the delivery stays pending in the store. */
-		free(sd->sd_body);
+		TAILQ_REMOVE(&ep->ep_sends, sd, sd_entry);
 		free(sd);
 		return;
 	}
-	now = clock_now_ms(d->d_clock);
-	o = webhook_classify(fr->fr_error == FETCH_OK, fr->fr_status);
-	dr.dr_id = sd->sd_id;
-	dr.dr_started = sd->sd_started;
-	dr.dr_latency_ms = now - sd->sd_started;
-	dr.dr_http_status = fr->fr_error == FETCH_OK ? fr->fr_status : 0;
-	dr.dr_tries = sd->sd_tries + 1;
-	dr.dr_next_attempt = now;
-	if (o == WEBHOOK_DELIVERED) {
-		dr.dr_status = DELIVERY_DELIVERED;
-		wb->wb_stats.ws_delivered++;
-	} else {
-		describe(fr, o, err, sizeof(err));
-		dr.dr_error = err;
-		wb->wb_stats.ws_failed++;
-		delay = o == WEBHOOK_GONE ? -1 :
-		    webhook_retry_delay_ms(dr.dr_tries, &wb->wb_rng);
-		if (delay < 0) {
-			dr.dr_status = DELIVERY_FAILED;
-			if (o != WEBHOOK_GONE) {
-				wb->wb_stats.ws_gave_up++;
-				log_warnx("subscriber %s: delivery d%lld failed "
-				    "%d times, given up: %s", ep->ep_name,
-				    (long long)sd->sd_id, dr.dr_tries, err);
-			}
-		} else {
-			dr.dr_status = DELIVERY_PENDING;
-			if (fr->fr_retry_after * 1000 > delay)
-				delay = fr->fr_retry_after * 1000;
-			dr.dr_next_attempt = now + delay;
-			log_info("subscriber %s: delivery d%lld attempt %d: %s; "
-			    "next in %llds", ep->ep_name, (long long)sd->sd_id,
-			    dr.dr_tries, err, (long long)(delay / 1000));
-		}
-		if (o == WEBHOOK_THROTTLED) {
-			wb->wb_stats.ws_throttled++;
-			pause = fr->fr_retry_after > 0 ?
-			    fr->fr_retry_after * 1000 : WEBHOOK_PAUSE_MS;
-			if (pause > WEBHOOK_PAUSE_MAX_MS)
-				pause = WEBHOOK_PAUSE_MAX_MS;
-			if (now + pause > ep->ep_paused_until)
-				ep->ep_paused_until = now + pause;
-		}
+	outcome(wb, sd, fr, clock_now_ms(wb->wb_daemon->d_clock));
+	sd->sd_done = 1;
+	TAILQ_INSERT_TAIL(&wb->wb_done, sd, sd_done_entry);
+	if (!wb->wb_flushing) {
+		wb->wb_flushing = 1;
+		event_active(wb->wb_flush, EV_TIMEOUT, 0);
 	}
-	if (store_deliveries_record(d->d_store, &dr, 1) == -1)
-		log_warnx("subscriber %s: delivery d%lld: the attempt could "
-		    "not be recorded; it will be sent again", ep->ep_name,
-		    (long long)sd->sd_id);
-	health(wb, ep, o, now);
-	free(sd->sd_body);
-	free(sd);
-	fill(wb, ep, now);
-	endpoint_release(wb, ep, now);
 }
+
+/* Writes every outcome of the turn in one transaction, then the health
+ * of their endpoints, then fills the endpoints that have more to send. */
+static void
+flush(struct webhook *wb)
+{
+	struct daemon *d = wb->wb_daemon;
+	struct delivery_result *dr;
+	struct send *sd;
+	struct endpoint *ep;
+	int64_t now = clock_now_ms(d->d_clock);
+	size_t n = 0, i;
+
+	wb->wb_flushing = 0;
+	TAILQ_FOREACH(sd, &wb->wb_done, sd_done_entry)
+		n++;
+	if (n == 0)
+		return;
+	dr = xcalloc(n, sizeof(*dr));
+	i = 0;
+	TAILQ_FOREACH(sd, &wb->wb_done, sd_done_entry)
+		dr[i++] = sd->sd_result;
+	if (store_deliveries_record(d->d_store, dr, n) == -1)
+		log_warnx("webhooks: %zu attempts could not be recorded; their "
+		    "deliveries will be sent again", n);
+	free(dr);
+	while ((sd = TAILQ_FIRST(&wb->wb_done)) != NULL) {
+		TAILQ_REMOVE(&wb->wb_done, sd, sd_done_entry);
+		ep = sd->sd_endpoint;
+		TAILQ_REMOVE(&ep->ep_sends, sd, sd_entry);
+		health(wb, ep, sd->sd_outcome, now);
+		/* A retry: the timer must know. */
+		if (strcmp(sd->sd_result.dr_status, DELIVERY_PENDING) == 0)
+			want(wb, sd->sd_result.dr_next_attempt);
+		free(sd);
+		if (ep->ep_more || ep->ep_paused_until > now)
+			fill(wb, ep, now);
+	}
+}
+
+static void
+flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	flush(arg);
+}
+
+/* --- starting requests ------------------------------------------------------ */
 
 /* The previous secret while the rotation's overlap lasts, else NULL. */
 static const char *
@@ -389,24 +441,22 @@ previous_secret(struct webhook *wb, const struct webhook_target *wt)
 
 static int
 start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
-    const struct delivery *dl, int64_t now)
+    const struct delivery *dl, const char *body, int64_t now)
 {
 	struct daemon *d = wb->wb_daemon;
 	const struct config *cf = d->d_conf;
 	struct fetch_request fq = { 0 };
 	struct send *sd;
 	char sig[2 * SIGN_WEBHOOK_SIZE + 2], h_id[64 + WEBHOOK_ID_SIZE];
-	char h_ts[64], h_sig[sizeof(sig) + 32], *body = NULL;
+	char h_ts[64], h_sig[sizeof(sig) + 32];
 	const char *headers[5];
 	int64_t ts = clock_now(d->d_clock);
 
-	if (store_outbox_payload(d->d_store, dl->dl_event_seq, &body) != 0 ||
-	    sign_webhook_header(wt->wt_secret, previous_secret(wb, wt),
+	if (sign_webhook_header(wt->wt_secret, previous_secret(wb, wt),
 	    dl->dl_webhook_id, ts, body, strlen(body), sig,
 	    sizeof(sig)) == -1) {
-		log_warnx("subscriber %s: delivery d%lld cannot be made (no "
-		    "body or a bad secret)", ep->ep_name, (long long)dl->dl_id);
-		free(body);
+		log_warnx("subscriber %s: delivery d%lld cannot be signed",
+		    ep->ep_name, (long long)dl->dl_id);
 		return -1;
 	}
 	snprintf(h_id, sizeof(h_id), "webhook-id: %s", dl->dl_webhook_id);
@@ -423,7 +473,6 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 	sd->sd_id = dl->dl_id;
 	sd->sd_tries = dl->dl_tries;
 	sd->sd_started = now;
-	sd->sd_body = body;
 	fq.fq_url = wt->wt_webhook;
 	fq.fq_user_agent = cf->cf_user_agent;
 	fq.fq_max_body = WEBHOOK_MAX_RESPONSE;
@@ -432,7 +481,7 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 	fq.fq_max_redirects = 0;
 	fq.fq_guard = d->d_guard;
 	fq.fq_method = "POST";
-	fq.fq_body = body;
+	fq.fq_body = body;	/* copied by the fetcher */
 	fq.fq_body_len = strlen(body);
 	fq.fq_headers = headers;
 	TAILQ_INSERT_TAIL(&ep->ep_sends, sd, sd_entry);
@@ -442,21 +491,9 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 		TAILQ_REMOVE(&ep->ep_sends, sd, sd_entry);
 		ep->ep_in_flight--;
 		wb->wb_in_flight--;
-		free(sd->sd_body);
 		free(sd);
 		return -1;
 	}
-	return 0;
-}
-
-static int
-in_flight(const struct endpoint *ep, int64_t id)
-{
-	const struct send *sd;
-
-	TAILQ_FOREACH(sd, &ep->ep_sends, sd_entry)
-		if (sd->sd_id == id)
-			return 1;
 	return 0;
 }
 
@@ -478,77 +515,158 @@ fail_now(struct webhook *wb, const struct delivery *dl, const char *why,
 	store_deliveries_record(wb->wb_daemon->d_store, &dr, 1);
 }
 
-/* Starts what the endpoint may start now; asks to be woken for the rest. */
+/* The bodies of one scan, by event: each is read once. */
+struct bodies {
+	int64_t	 *bd_seq;
+	char	**bd_body;
+	size_t	  bd_n;
+};
+
+static const char *
+body_of(struct webhook *wb, struct bodies *bd, int64_t seq)
+{
+	char *body;
+	size_t i;
+
+	for (i = 0; i < bd->bd_n; i++)
+		if (bd->bd_seq[i] == seq)
+			return bd->bd_body[i];
+	if (store_outbox_payload(wb->wb_daemon->d_store, seq, &body) != 0)
+		return NULL;
+	bd->bd_seq = xreallocarray(bd->bd_seq, bd->bd_n + 1,
+	    sizeof(*bd->bd_seq));
+	bd->bd_body = xreallocarray(bd->bd_body, bd->bd_n + 1,
+	    sizeof(*bd->bd_body));
+	bd->bd_seq[bd->bd_n] = seq;
+	bd->bd_body[bd->bd_n++] = body;
+	return body;
+}
+
+static void
+bodies_free(struct bodies *bd)
+{
+	size_t i;
+
+	for (i = 0; i < bd->bd_n; i++)
+		free(bd->bd_body[i]);
+	free(bd->bd_seq);
+	free(bd->bd_body);
+}
+
+/*
+ * Starts what the endpoint may start of its due deliveries dl[0..n):
+ * its concurrency, its bucket, its pause.  Sets ep_more when some were
+ * left for later; asks to be woken when the bucket or the pause ends.
+ */
+static void
+take(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
+    struct delivery *dl, size_t n, struct bodies *bd, int64_t now)
+{
+	const char *body;
+	size_t i;
+
+	ep->ep_more = 0;
+	if (!ep->ep_known) {
+		ep->ep_failing_since = wt->wt_failing_since;
+		ep->ep_known = 1;
+	}
+	if (ep->ep_paused_until > now) {
+		ep->ep_more = n > 0;
+		want(wb, ep->ep_paused_until);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (in_flight(ep, dl[i].dl_id))
+			continue;
+		if (wt->wt_webhook == NULL) {
+			fail_now(wb, &dl[i], "the subscriber has no webhook",
+			    now);
+			continue;
+		}
+		if (ep->ep_in_flight >= ep->ep_concurrency) {
+			ep->ep_more = 1;	/* an ending request fills */
+			break;
+		}
+		if (!token_bucket_take(&ep->ep_bucket, now)) {
+			ep->ep_more = 1;
+			want(wb, now + token_bucket_wait(&ep->ep_bucket, now));
+			break;
+		}
+		if ((body = body_of(wb, bd, dl[i].dl_event_seq)) == NULL ||
+		    start(wb, ep, wt, &dl[i], body, now) == -1)
+			fail_now(wb, &dl[i], "the request could not be made",
+			    now);
+	}
+}
+
+/* One endpoint, after its requests ended: what it may take now. */
 static void
 fill(struct webhook *wb, struct endpoint *ep, int64_t now)
 {
 	struct daemon *d = wb->wb_daemon;
 	struct webhook_target wt;
+	struct bodies bd = { 0 };
 	struct delivery *due;
-	double rate, burst;
-	int64_t wait, next;
-	size_t n, i, asked;
-	int concurrency, room, started = 0;
+	size_t n;
 
-	if (ep->ep_paused_until > now) {
-		want(wb, ep->ep_paused_until);
-		return;
-	}
-	limits(wb, ep->ep_name, &concurrency, &rate, &burst);
-	token_bucket_set(&ep->ep_bucket, rate, burst, now);
-	if ((room = concurrency - ep->ep_in_flight) <= 0)
-		return;		/* a request that ends fills again */
-	if ((wait = token_bucket_wait(&ep->ep_bucket, now)) > 0) {
-		ep->ep_tokens_at = now + wait;
-		want(wb, ep->ep_tokens_at);
-		return;
-	}
 	if (store_webhook_target(d->d_store, ep->ep_name, &wt) != 0)
 		return;
-	if (!ep->ep_known) {
-		ep->ep_failing_since = wt.wt_failing_since;
-		ep->ep_known = 1;
+	if (!wt.wt_disabled && store_deliveries_due(d->d_store, ep->ep_name,
+	    now, SCAN_PER_ENDPOINT, &due, &n) == 0) {
+		take(wb, ep, &wt, due, n, &bd, now);
+		if (n == SCAN_PER_ENDPOINT)
+			ep->ep_more = 1;
+		store_deliveries_free(due, n);
 	}
-	if (wt.wt_disabled) {
-		webhook_target_free(&wt);
-		return;
-	}
-	asked = (size_t)(room + ep->ep_in_flight);
-	if (store_deliveries_due(d->d_store, ep->ep_name, now, asked, &due,
-	    &n) == -1) {
-		webhook_target_free(&wt);
-		return;
-	}
-	for (i = 0; i < n && started < room; i++) {
-		if (in_flight(ep, due[i].dl_id))
-			continue;
-		if (wt.wt_webhook == NULL) {
-			fail_now(wb, &due[i], "the subscriber has no webhook",
-			    now);
-			continue;
-		}
-		if (!token_bucket_take(&ep->ep_bucket, now)) {
-			ep->ep_tokens_at = now +
-			    token_bucket_wait(&ep->ep_bucket, now);
-			want(wb, ep->ep_tokens_at);
-			break;
-		}
-		if (start(wb, ep, &wt, &due[i], now) == -1) {
-			fail_now(wb, &due[i], "the request could not be made",
-			    now);
-			continue;
-		}
-		started++;
-	}
-	/* Everything due was taken: is anything due later? */
-	if (n < asked) {
-		if (store_deliveries_next(d->d_store, ep->ep_name, now,
-		    &next) == 0)
-			want(wb, next);
-	} else if (started == 0 && ep->ep_in_flight == 0)
-		want(wb, now);	/* all failed at once: look again */
-	store_deliveries_free(due, n);
+	bodies_free(&bd);
 	webhook_target_free(&wt);
+}
+
+static int
+target_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct webhook_target *)elem)->wt_name);
+}
+
+int
+webhook_scan(struct webhook *wb)
+{
+	struct daemon *d = wb->wb_daemon;
+	struct webhook_target *wt, *t;
+	struct bodies bd = { 0 };
+	struct delivery *due;
+	struct endpoint *ep;
+	int64_t now = clock_now_ms(d->d_clock), next;
+	size_t nt, n, i, j;
+
+	if (store_webhook_targets(d->d_store, &wt, &nt) == -1)
+		return -1;
+	if (store_deliveries_due_all(d->d_store, now, SCAN_PER_ENDPOINT,
+	    SCAN_MAX, &due, &n) == -1) {
+		store_webhook_targets_free(wt, nt);
+		return -1;
+	}
+	/* Rows come by subscriber: one run per endpoint. */
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && strcmp(due[j].dl_subscriber,
+		    due[i].dl_subscriber) == 0; j++)
+			;
+		if ((t = bsearch(due[i].dl_subscriber, wt, nt, sizeof(*wt),
+		    target_cmp)) == NULL)
+			continue;
+		ep = endpoint_get(wb, t->wt_name, now);
+		take(wb, ep, t, due + i, j - i, &bd, now);
+		if (j - i == SCAN_PER_ENDPOINT)
+			ep->ep_more = 1;
+	}
+	if (n == SCAN_MAX)
+		want(wb, now);		/* more than one scan takes */
+	if (store_deliveries_next_all(d->d_store, now, &next) == 0)
+		want(wb, next);
+	bodies_free(&bd);
+	store_deliveries_free(due, n);
+	store_webhook_targets_free(wt, nt);
+	return 0;
 }
 
 /* --- the deliverer ----------------------------------------------------------- */
@@ -560,11 +678,15 @@ webhook_new(struct daemon *d)
 	int max = (int)d->d_conf->cf_webhook_max_in_flight;
 
 	wb->wb_daemon = d;
-	TAILQ_INIT(&wb->wb_endpoints);
+	TAILQ_INIT(&wb->wb_done);
 	if ((wb->wb_fetcher = fetcher_new(d->d_base, max)) == NULL ||
-	    (wb->wb_kick = event_new(d->d_base, -1, 0, kick_cb, wb)) == NULL) {
+	    (wb->wb_kick = event_new(d->d_base, -1, 0, kick_cb, wb)) == NULL ||
+	    (wb->wb_flush = event_new(d->d_base, -1, 0, flush_cb,
+	    wb)) == NULL) {
 		log_warnx("%s: cannot set up webhook delivery", __func__);
 		fetcher_free(wb->wb_fetcher);
+		if (wb->wb_kick != NULL)
+			event_free(wb->wb_kick);
 		free(wb);
 		return NULL;
 	}
@@ -582,17 +704,23 @@ void
 webhook_free(struct webhook *wb)
 {
 	struct endpoint *ep;
+	size_t i;
 
 	if (wb == NULL)
 		return;
-	/* Aborted requests come back through send_done, synchronously. */
+	/* Aborted requests come back through send_done, synchronously;
+	 * what had ended is written first. */
+	flush(wb);
 	fetcher_free(wb->wb_fetcher);
-	while ((ep = TAILQ_FIRST(&wb->wb_endpoints)) != NULL) {
-		TAILQ_REMOVE(&wb->wb_endpoints, ep, ep_entry);
-		endpoint_free(ep);
-	}
+	for (i = 0; i < ENDPOINT_BUCKETS; i++)
+		while ((ep = wb->wb_endpoints[i]) != NULL) {
+			wb->wb_endpoints[i] = ep->ep_hnext;
+			free(ep->ep_name);
+			free(ep);
+		}
 	timer_free(wb->wb_timer);
 	event_free(wb->wb_kick);
+	event_free(wb->wb_flush);
 	free(wb);
 }
 
@@ -612,77 +740,4 @@ const struct webhook_stats *
 webhook_stats(const struct webhook *wb)
 {
 	return &wb->wb_stats;
-}
-
-/* --- metrics ---------------------------------------------------------------- */
-
-static void
-put_label(struct buf *b, const char *v)
-{
-	for (; *v; v++) {
-		if (*v == '\\' || *v == '"')
-			buf_printf(b, "\\%c", *v);
-		else if (*v == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_append(b, v, 1);
-	}
-}
-
-int
-webhook_metrics(struct daemon *d, struct buf *b)
-{
-	static const struct webhook_stats none;
-	const struct webhook_stats *ws = d->d_webhook ?
-	    webhook_stats(d->d_webhook) : &none;
-	struct webhook_target *wt;
-	int64_t pending, undispatched;
-	size_t n, i, disabled = 0;
-
-	if (store_outbox_counts(d->d_store, &pending, &undispatched) == -1 ||
-	    store_webhook_targets(d->d_store, &wt, &n) == -1)
-		return -1;
-	buf_printf(b, "# HELP tsunagu_webhook_deliveries_total Webhook "
-	    "attempts by result (gave_up and disabled count deliveries and "
-	    "endpoints).\n# TYPE tsunagu_webhook_deliveries_total counter\n");
-	buf_printf(b, "tsunagu_webhook_deliveries_total{result=\"delivered\"} "
-	    "%" PRIu64 "\n", ws->ws_delivered);
-	buf_printf(b, "tsunagu_webhook_deliveries_total{result=\"failed\"} "
-	    "%" PRIu64 "\n", ws->ws_failed);
-	buf_printf(b, "tsunagu_webhook_deliveries_total{result=\"throttled\"} "
-	    "%" PRIu64 "\n", ws->ws_throttled);
-	buf_printf(b, "tsunagu_webhook_deliveries_total{result=\"gave_up\"} "
-	    "%" PRIu64 "\n", ws->ws_gave_up);
-	buf_printf(b, "tsunagu_webhook_deliveries_total{result=\"disabled\"} "
-	    "%" PRIu64 "\n", ws->ws_disabled);
-	buf_printf(b, "# HELP tsunagu_webhook_queue_depth Pending webhook "
-	    "deliveries.\n# TYPE tsunagu_webhook_queue_depth gauge\n"
-	    "tsunagu_webhook_queue_depth %" PRId64 "\n", pending);
-	buf_printf(b, "# HELP tsunagu_webhook_outbox_undispatched Events not "
-	    "fanned out yet.\n# TYPE tsunagu_webhook_outbox_undispatched "
-	    "gauge\ntsunagu_webhook_outbox_undispatched %" PRId64 "\n",
-	    undispatched);
-	buf_printf(b, "# HELP tsunagu_webhook_in_flight Webhook requests "
-	    "running.\n# TYPE tsunagu_webhook_in_flight gauge\n"
-	    "tsunagu_webhook_in_flight %d\n",
-	    d->d_webhook ? webhook_in_flight(d->d_webhook) : 0);
-	buf_printf(b, "# HELP tsunagu_webhook_endpoint_disabled 1 for a "
-	    "subscriber whose webhook the delivery disabled.\n"
-	    "# TYPE tsunagu_webhook_endpoint_disabled gauge\n");
-	for (i = 0; i < n; i++) {
-		if (!wt[i].wt_disabled || wt[i].wt_disabled_reason == NULL)
-			continue;
-		disabled++;
-		buf_puts(b, "tsunagu_webhook_endpoint_disabled{subscriber=\"");
-		put_label(b, wt[i].wt_name);
-		buf_printf(b, "\",reason=\"%s\"} 1\n",
-		    strstr(wt[i].wt_disabled_reason, "410") ? "gone" :
-		    "failing");
-	}
-	buf_printf(b, "# HELP tsunagu_webhook_endpoints_disabled Subscribers "
-	    "whose webhook the delivery disabled.\n"
-	    "# TYPE tsunagu_webhook_endpoints_disabled gauge\n"
-	    "tsunagu_webhook_endpoints_disabled %zu\n", disabled);
-	store_webhook_targets_free(wt, n);
-	return 0;
 }

@@ -485,8 +485,8 @@ dedup_title_key(const char *title)
 			break;
 		}
 	}
-	drop_generic(key);
 	fold_variants(&key);
+	drop_generic(key);
 	if (utf8_chars(key, strlen(key)) < TITLE_KEY_MIN) {
 		free(key);
 		key = normalize_compare_key(title);

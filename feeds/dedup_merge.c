@@ -168,14 +168,23 @@ dedup_merge(const struct merge_record *recs, size_t n,
 	struct posting *out;
 	const struct posting *p;
 	struct ranked *r;
-	size_t i, j;
+	size_t i, j, live = 0;
+	int closed = 0;
 
 	r = xcalloc(n, sizeof(*r));
-	for (i = 0; i < n; i++) {
-		r[i].r_rec = &recs[i];
-		r[i].r_rank = dedup_kind_rank(recs[i].mg_kind, priority,
+	for (i = 0; i < n; i++)
+		live += recs[i].mg_posting->pst_status != POSTING_WITHDRAWN;
+	/* A record its source withdrew (a federated tombstone) carries
+	 * nothing while another still does. */
+	for (i = j = 0; i < n; i++) {
+		if (live > 0 &&
+		    recs[i].mg_posting->pst_status == POSTING_WITHDRAWN)
+			continue;
+		r[j].r_rec = &recs[i];
+		r[j++].r_rank = dedup_kind_rank(recs[i].mg_kind, priority,
 		    npriority);
 	}
+	n = j;
 	qsort(r, n, sizeof(*r), ranked_cmp);
 
 	out = posting_new();
@@ -204,6 +213,7 @@ dedup_merge(const struct merge_record *recs, size_t n,
 			out->pst_published = p->pst_published;
 		if (p->pst_status == POSTING_CANCELLED)
 			out->pst_status = POSTING_CANCELLED;
+		closed |= p->pst_status == POSTING_CLOSED;
 		for (j = 0; j < p->pst_ncategories; j++)
 			if (!has_category(out, p->pst_categories[j]))
 				posting_add_category(out,
@@ -213,6 +223,10 @@ dedup_merge(const struct merge_record *recs, size_t n,
 			    p->pst_refs[j].ref_kind, p->pst_refs[j].ref_url,
 			    p->pst_refs[j].ref_fetched);
 	}
+	if (live == 0)
+		out->pst_status = POSTING_WITHDRAWN;
+	else if (closed && out->pst_status == POSTING_OPEN)
+		out->pst_status = POSTING_CLOSED;
 	free(r);
 	return out;
 }

@@ -11,9 +11,11 @@
  * the contact, the coordinates and the origin.  Categories are the union,
  * in rank order; date_published the earliest; the status "cancelled" when
  * any record says so (a cancellation is news wherever it comes from),
- * else "open" (closed and withdrawn are the store's to decide); sources
- * lists every record, in rank order.  id, revision and date_modified are
- * left for the store.
+ * else "closed" when any record says so, else "open" (the store closes
+ * what has ended); sources lists every record, in rank order.  A record
+ * whose source withdrew it (a federated tombstone) counts only when all
+ * are withdrawn: the posting is then withdrawn.  id, revision and
+ * date_modified are left for the store.
  */
 #ifndef TSUNAGU_DEDUP_MERGE_H
 #define TSUNAGU_DEDUP_MERGE_H

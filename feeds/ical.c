@@ -341,8 +341,10 @@ read_doc(struct ical_reader *rd, struct feed *f, struct ical_state *st,
 				    ICAL_BAD_MAX);
 				return -1;
 			}
-			feed_add_issue(f, line, "not a content line, ignored: "
-			    "'%.40s'", rd->rd_buf.data);
+			/* Not its text: it may hold a contact, and the
+			 * reason reaches the log. */
+			feed_add_issue(f, line, "not a content line (no "
+			    "NAME:VALUE), ignored");
 			continue;
 		}
 		if (strcmp(pr.pr_name, "BEGIN") == 0)

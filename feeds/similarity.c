@@ -403,8 +403,10 @@ sim_compare(const struct sim_record *a, const struct sim_record *b,
 	}
 	v->sv_title = title_score(a->sr_title, a->sr_title_grams,
 	    b->sr_title, b->sr_title_grams, sp);
+	/* A page in common, unless the titles have nothing in common: a
+	 * list of events linked for each of them names none. */
 	if (a->sr_url != NULL && b->sr_url != NULL &&
-	    strcmp(a->sr_url, b->sr_url) == 0) {
+	    strcmp(a->sr_url, b->sr_url) == 0 && v->sv_title > 0) {
 		verdict(v, SIM_URL, 1, "same page, same day");
 		return;
 	}

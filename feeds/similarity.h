@@ -12,7 +12,8 @@
  * 刈谷市民体育大会受付).
  *
  * A pair is one event by an exact rule (the same federated origin, or the
- * same canonical URL on the same day) or when its score reaches the
+ * same canonical URL on the same day, titles not foreign to each other)
+ * or when its score reaches the
  * threshold; it is never one event when a hard rule tells them apart:
  * the same source, another municipality, another day, another start
  * time, another end day, another place.  The weights and the threshold

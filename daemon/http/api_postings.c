@@ -25,6 +25,7 @@
 #include "../../feeds/sanitize.h"
 #include "../../feeds/xmalloc.h"
 #include "api.h"
+#include "api_dedup.h"
 #include "daemon.h"
 #include "feed_filter.h"
 #include "http.h"
@@ -438,9 +439,11 @@ posting_show(struct http_request *hr)
 
 	if (load_posting(hr, &p, &pa) == -1)
 		return;
-	if ((merge = merge_json(hr, p->pst_id, &pa)) == NULL)
+	if ((merge = merge_json(hr, p->pst_id, &pa)) == NULL ||
+	    api_dedup_explain(hr, p, merge) == -1) {
+		json_decref(merge);
 		reply_error(hr, 500, "the store failed; see the log");
-	else {
+	} else {
 		o = api_posting_json(hr, p, pa.pa_moderation,
 		    pa.pa_organization);
 		json_object_set_new(o, "merge", merge);

@@ -28,6 +28,16 @@ fill_origin(struct posting *p, const char *instance)
 	}
 }
 
+/*
+ * WebSub topics are the first pages of feeds that are not private
+ * (hub_topic.h): only those name the hub.
+ */
+static int
+names_hub(struct daemon *d, const struct feed_request *fq)
+{
+	return d->d_hub_enabled && !fq->fq_private && fq->fq_after_id == NULL;
+}
+
 static char *
 link_header(struct daemon *d, const struct feed_request *fq,
     const char *next)
@@ -38,7 +48,7 @@ link_header(struct daemon *d, const struct feed_request *fq,
 	buf_printf(&b, "<%s>; rel=\"self\"", fq->fq_self);
 	if (next != NULL)
 		buf_printf(&b, ", <%s>; rel=\"next\"", next);
-	if (d->d_hub_enabled)
+	if (names_hub(d, fq))
 		buf_printf(&b, ", <%s/hub>; rel=\"hub\"", d->d_base_url);
 	return buf_release(&b, NULL);
 }
@@ -130,7 +140,7 @@ feed_render(struct daemon *d, const struct feed_request *fq)
 		posting_free(list.pl_items[--list.pl_len]);
 	}
 	title = feed_title(d, fq);
-	if (d->d_hub_enabled)
+	if (names_hub(d, fq))
 		xasprintf(&hub, "%s/hub", d->d_base_url);
 	memset(&fm, 0, sizeof(fm));
 	fm.fm_title = title;

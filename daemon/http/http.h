@@ -54,6 +54,7 @@ extern const struct route route_feeds_sub;
 extern const struct route route_healthz;
 extern const struct route route_metrics;
 extern const struct route route_hub;
+extern const struct route route_websub;
 /* The /admin/ pages (route_admin.c). */
 extern const struct route route_admin;
 extern const struct route route_admin_index;

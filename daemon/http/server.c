@@ -13,13 +13,14 @@
 #include "../../feeds/xmalloc.h"
 #include "api.h"
 #include "config.h"
+#include "connlimit.h"
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
 #include "ratelimit.h"
 #include "reply.h"
 
-#define HTTP_MAX_HEADERS	(16 * 1024)
+#define HTTP_MAX_HEADERS	(8 * 1024)
 #define HTTP_MAX_BODY		(1024 * 1024)
 #define HTTP_TIMEOUT		30	/* seconds */
 #define HTTP_LIMIT_KEYS		16384	/* rate-limit buckets, per kind */
@@ -30,6 +31,7 @@ static const struct route *const routes[] = {
 	&route_healthz,
 	&route_metrics,
 	&route_hub,
+	&route_websub,
 	&route_admin,
 	&route_admin_index,
 	&route_admin_file,
@@ -48,6 +50,7 @@ struct http_server {
 	struct evhttp		*hs_http;
 	struct ratelimit	*hs_limit_client;	/* per peer address */
 	struct ratelimit	*hs_limit_token;	/* per token id */
+	struct connlimit	*hs_conns;	/* connlimit.h */
 };
 
 const char *
@@ -311,6 +314,7 @@ http_server_new(struct daemon *d, const char *host, int port, int *bound_port)
 	*bound_port = ss.ss_family == AF_INET6 ?
 	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
 	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	hs->hs_conns = connlimit_new(hs->hs_http, sock, d);
 	return hs;
 fail:
 	http_server_free(hs);
@@ -322,6 +326,7 @@ http_server_free(struct http_server *hs)
 {
 	if (hs == NULL)
 		return;
+	connlimit_free(hs->hs_conns);
 	if (hs->hs_http)
 		evhttp_free(hs->hs_http);
 	ratelimit_free(hs->hs_limit_client);

@@ -55,9 +55,6 @@ decorate(const struct posting *entry, const struct fetch_outcome *fo,
 	posting_set(&p->pst_id, NULL);
 	p->pst_revision = 0;
 	p->pst_modified = 0;
-	p->pst_status = p->pst_status == POSTING_CANCELLED ?
-	    POSTING_CANCELLED : POSTING_OPEN;
-	posting_set(&p->pst_duplicate_of, NULL);
 	return p;
 }
 
@@ -67,6 +64,7 @@ rec_free(struct dedup_rec *r)
 	if (r == NULL)
 		return;
 	posting_free(r->dr_posting);
+	free(r->dr_doc);
 	free(r->dr_key);
 	free(r->dr_content_key);
 	free(r->dr_posting_id);
@@ -81,19 +79,6 @@ static int
 str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* How many of v[0..n) there are, and how many distinct. */
-static size_t
-distinct(const char **v, size_t n)
-{
-	size_t i, d = n > 0;
-
-	qsort(v, n, sizeof(*v), str_cmp);
-	for (i = 1; i < n; i++)
-		if (strcmp(v[i], v[i - 1]) != 0)
-			d++;
-	return d;
 }
 
 struct identity {
@@ -161,6 +146,45 @@ fall_back(struct dedup_fetch *df, struct identity *id, enum identity_mode to,
 	id->id_changed = 1;
 }
 
+struct pair {
+	const char	*p_id;		/* a guid, or a link */
+	const char	*p_what;	/* what it names: a link, or content */
+};
+
+static int
+pair_cmp(const void *a, const void *b)
+{
+	const struct pair *x = a, *y = b;
+	int c;
+
+	if ((c = strcmp(x->p_id, y->p_id)) != 0)
+		return c;
+	return strcmp(x->p_what, y->p_what);
+}
+
+/*
+ * Of n pairs: how many ids there are, and how many of them name more than
+ * one thing (an id repeated on one thing is one item listed twice, and
+ * the last of it wins; an id on two things tells nothing apart).
+ */
+static void
+ambiguous_ids(struct pair *v, size_t n, size_t *ids, size_t *bad)
+{
+	size_t i, j;
+
+	*ids = *bad = 0;
+	if (n > 1)
+		qsort(v, n, sizeof(*v), pair_cmp);
+	for (i = 0; i < n; i = j) {
+		(*ids)++;
+		for (j = i + 1; j < n && strcmp(v[j].p_id, v[i].p_id) == 0;
+		    j++)
+			;
+		if (strcmp(v[i].p_what, v[j - 1].p_what) != 0)
+			(*bad)++;
+	}
+}
+
 /*
  * What this fetch says of the source's guids and links: a mode that can
  * no longer tell its items apart gives way to the next one.
@@ -169,8 +193,9 @@ static void
 identity_check(struct dedup_fetch *df, struct identity *id,
     struct dedup_rec **recs, size_t n)
 {
-	const char **v = xcalloc(n + 1, sizeof(*v));
-	size_t i, k, d;
+	struct pair *v = xcalloc(n + 1, sizeof(*v));
+	const struct dedup_rec *r;
+	size_t i, k, ids, bad;
 	char *why;
 
 	if (n == 0) {
@@ -178,38 +203,93 @@ identity_check(struct dedup_fetch *df, struct identity *id,
 		return;
 	}
 	if (id->id_mode == ID_GUID) {
-		for (i = k = 0; i < n; i++)
-			if (recs[i]->dr_posting->pst_guid != NULL &&
-			    recs[i]->dr_posting->pst_guid[0] != '\0')
-				v[k++] = recs[i]->dr_posting->pst_guid;
-		d = distinct(v, k);
+		for (i = k = 0; i < n; i++) {
+			r = recs[i];
+			if (r->dr_posting->pst_guid == NULL ||
+			    r->dr_posting->pst_guid[0] == '\0')
+				continue;
+			v[k].p_id = r->dr_posting->pst_guid;
+			v[k++].p_what = r->dr_keys.dk_url ? r->dr_keys.dk_url :
+			    r->dr_content_key;
+		}
+		ambiguous_ids(v, k, &ids, &bad);
 		if (k == 0) {
 			xasprintf(&why, "none of its %zu entries has a guid", n);
 			fall_back(df, id, ID_LINK, why);
-		} else if (d < k) {
-			if (d == 1)
+		} else if (bad > 0) {
+			if (ids == 1)
 				xasprintf(&why, "all its %zu entries with a guid "
 				    "have the same one", k);
 			else
-				xasprintf(&why, "%zu of its entries share %zu "
-				    "guids", k, d);
+				xasprintf(&why, "%zu of its guids stand for "
+				    "several different entries", bad);
 			fall_back(df, id, ID_LINK, why);
 		}
 	}
 	if (id->id_mode == ID_LINK) {
-		for (i = k = 0; i < n; i++)
-			if (recs[i]->dr_keys.dk_url != NULL)
-				v[k++] = recs[i]->dr_keys.dk_url;
-		d = distinct(v, k);
+		for (i = k = 0; i < n; i++) {
+			r = recs[i];
+			if (r->dr_keys.dk_url == NULL)
+				continue;
+			v[k].p_id = r->dr_keys.dk_url;
+			v[k++].p_what = r->dr_content_key;
+		}
+		ambiguous_ids(v, k, &ids, &bad);
 		if (k == 0) {
 			xasprintf(&why, "none of its %zu entries has a link to "
 			    "a page of its own (and guids fail)", n);
 			fall_back(df, id, ID_CONTENT, why);
-		} else if (d < k) {
-			xasprintf(&why, "%zu of its entries share %zu links "
-			    "(and guids fail)", k, d);
+		} else if (bad > 0) {
+			xasprintf(&why, "%zu of its links stand for several "
+			    "different entries (and guids fail)", bad);
 			fall_back(df, id, ID_CONTENT, why);
 		}
+	}
+	free(v);
+}
+
+/*
+ * A link the fetch gives to several different entries is a page listing
+ * them (a calendar, the sessions of one course): it names none of them,
+ * so none is known or matched by it.
+ */
+static void
+forget_listing_pages(struct dedup_rec **recs, size_t n)
+{
+	struct pair *v = xcalloc(n + 1, sizeof(*v));
+	size_t i, j, k = 0, m;
+
+	for (i = 0; i < n; i++)
+		if (recs[i]->dr_keys.dk_url != NULL) {
+			v[k].p_id = recs[i]->dr_keys.dk_url;
+			v[k++].p_what = recs[i]->dr_content_key;
+		}
+	if (k > 1)
+		qsort(v, k, sizeof(*v), pair_cmp);
+	for (i = 0; i < k; i = j) {
+		for (j = i + 1; j < k && strcmp(v[j].p_id, v[i].p_id) == 0;
+		    j++)
+			;
+		if (strcmp(v[i].p_what, v[j - 1].p_what) == 0)
+			continue;
+		/* v[i].p_id points into a record: copy before freeing. */
+		for (m = 0; m < n; m++) {
+			struct dedup_rec *r = recs[m];
+
+			if (r->dr_keys.dk_url == NULL || r->dr_keys.dk_url ==
+			    v[i].p_id || strcmp(r->dr_keys.dk_url,
+			    v[i].p_id) != 0)
+				continue;
+			free(r->dr_keys.dk_url);
+			r->dr_keys.dk_url = NULL;
+			r->dr_sim.sr_url = NULL;
+		}
+		for (m = 0; m < n; m++)
+			if (recs[m]->dr_keys.dk_url == v[i].p_id) {
+				free(recs[m]->dr_keys.dk_url);
+				recs[m]->dr_keys.dk_url = NULL;
+				recs[m]->dr_sim.sr_url = NULL;
+			}
 	}
 	free(v);
 }
@@ -295,24 +375,17 @@ dedup_entry_insert(struct dedup_fetch *df, const struct dedup_rec *r,
 	    "?25)";
 	struct store *st = df->df_st;
 	sqlite3_stmt *stmt;
-	char *doc;
 	int rc = -1;
 
-	if ((doc = store_doc_encode(r->dr_posting)) == NULL) {
-		log_warnx("%s: %s: entry '%s' cannot be stored as JSON",
-		    __func__, df->df_source, r->dr_key);
-		return -1;
-	}
 	if ((stmt = store_stmt(st, sql)) != NULL &&
 	    store_bind(st, stmt, "ssssIssssss", df->df_source, r->dr_key,
-	    posting_id, r->dr_digest, df->df_now, doc, df->df_kind,
+	    posting_id, r->dr_digest, df->df_now, r->dr_doc, df->df_kind,
 	    r->dr_identity, why->dw_rule, why->dw_source, why->dw_key) == 0 &&
 	    bind_keys(st, stmt, 12, r) == 0 &&
 	    bind_real(st, stmt, 23, why->dw_score) == 0 &&
 	    bind_real(st, stmt, 24, why->dw_title) == 0 &&
 	    bind_real(st, stmt, 25, why->dw_place) == 0)
 		rc = store_step_done(st, stmt, __func__);
-	free(doc);
 	return rc;
 }
 
@@ -328,20 +401,14 @@ dedup_entry_update(struct dedup_fetch *df, const struct dedup_rec *r)
 	    "WHERE source = ?1 AND entry_key = ?2";
 	struct store *st = df->df_st;
 	sqlite3_stmt *stmt;
-	char *doc;
 	int rc = -1;
 
-	if ((doc = store_doc_encode(r->dr_posting)) == NULL) {
-		log_warnx("%s: %s: entry '%s' cannot be stored as JSON",
-		    __func__, df->df_source, r->dr_key);
-		return -1;
-	}
 	if ((stmt = store_stmt(st, sql)) != NULL &&
 	    store_bind(st, stmt, "sssIsss", df->df_source, r->dr_key,
-	    r->dr_digest, df->df_now, doc, df->df_kind, r->dr_identity) == 0 &&
+	    r->dr_digest, df->df_now, r->dr_doc, df->df_kind,
+	    r->dr_identity) == 0 &&
 	    bind_keys(st, stmt, 8, r) == 0)
 		rc = store_step_done(st, stmt, __func__);
-	free(doc);
 	return rc;
 }
 
@@ -633,26 +700,40 @@ dedup_apply(struct store *st, const struct fetch_outcome *fo,
 	struct identity id;
 	struct keyed *sorted = NULL;
 	size_t n = pl->pl_len, i, k, npending = 0, withguid = 0;
+	const char *moderation;
 	char *why;
 	int rc = -1;
 
 	if (!st->st_dedup_ready && dedup_backfill(st) == -1)
 		return -1;
 	policy_into(&df);
+	moderation = store_moderation_initial(st, fo->fo_source);
+	df.df_moderated = moderation != NULL &&
+	    strcmp(moderation, MODERATION_PUBLISHED) != 0;
 	if (identity_load(st, fo->fo_source, &id) == -1)
 		return -1;
 	recs = xcalloc(n + 1, sizeof(*recs));
-	for (i = 0; i < n; i++) {
-		recs[i] = xcalloc(1, sizeof(**recs));
-		recs[i]->dr_posting = decorate(pl->pl_items[i], fo, kind);
+	for (i = k = 0; i < n; i++) {
+		struct dedup_rec *r = xcalloc(1, sizeof(*r));
+
+		r->dr_posting = decorate(pl->pl_items[i], fo, kind);
+		if ((r->dr_doc = store_doc_encode(r->dr_posting)) == NULL) {
+			/* Parsers hand over UTF-8; skip what slipped through. */
+			log_warnx("%s: %s: an entry cannot be stored as JSON, "
+			    "skipped", __func__, fo->fo_source);
+			rec_free(r);
+			continue;
+		}
 		/* Before the store fills in a missing date_published, so that
 		 * an entry without one digests alike at every fetch. */
-		posting_content_digest(recs[i]->dr_posting,
-		    recs[i]->dr_digest);
-		dedup_rec_keys(recs[i], fo->fo_source);
-		withguid += recs[i]->dr_posting->pst_guid != NULL;
+		posting_content_digest(r->dr_posting, r->dr_digest);
+		dedup_rec_keys(r, fo->fo_source);
+		withguid += r->dr_posting->pst_guid != NULL;
+		recs[k++] = r;
 	}
+	n = k;
 	identity_check(&df, &id, recs, n);
+	forget_listing_pages(recs, n);
 	for (i = 0; i < n; i++)
 		assign_key(recs[i], id.id_mode);
 

@@ -229,16 +229,22 @@ static int
 load_candidates(struct dedup_fetch *df, const struct dedup_rec *r,
     struct cand **out, size_t *nout)
 {
+	/* Postings that wait for a coordinator, or were rejected, are
+	 * nobody's match: what is published must not depend on them. */
 	static const char by_day[] =
-	    "SELECT DISTINCT posting_id FROM entries WHERE event_day = ?1 "
-	    "AND gone = 0 AND (?2 IS NULL OR area IS NULL OR area = ?2 OR "
-	    "area = substr(?2, 1, 2) OR substr(area, 1, 2) = ?2)";
+	    "SELECT DISTINCT e.posting_id FROM entries e JOIN postings p "
+	    "ON p.id = e.posting_id WHERE e.event_day = ?1 AND e.gone = 0 "
+	    "AND p.moderation = 'published' AND (?2 IS NULL OR "
+	    "e.area IS NULL OR e.area = ?2 OR e.area = substr(?2, 1, 2) OR "
+	    "substr(e.area, 1, 2) = ?2)";
 	static const char by_url[] =
-	    "SELECT DISTINCT posting_id FROM entries WHERE url_key = ?1 "
-	    "AND gone = 0";
+	    "SELECT DISTINCT e.posting_id FROM entries e JOIN postings p "
+	    "ON p.id = e.posting_id WHERE e.url_key = ?1 AND e.gone = 0 "
+	    "AND p.moderation = 'published'";
 	static const char by_origin[] =
-	    "SELECT DISTINCT posting_id FROM entries WHERE origin_key = ?1 "
-	    "AND gone = 0";
+	    "SELECT DISTINCT e.posting_id FROM entries e JOIN postings p "
+	    "ON p.id = e.posting_id WHERE e.origin_key = ?1 AND e.gone = 0 "
+	    "AND p.moderation = 'published'";
 	const struct dedup_keys *k = &r->dr_keys;
 	struct store *st = df->df_st;
 	struct cand *c = NULL;
@@ -437,6 +443,10 @@ place_changed(struct dedup_fetch *df, struct dedup_rec *r)
 
 	if (dedup_entry_update(df, r) == -1)
 		return -1;
+	if (df->df_moderated) {
+		dedup_dirty(df, r->dr_posting_id);
+		return 0;
+	}
 	if (load_candidates(df, r, &c, &n) == -1)
 		return -1;
 	mc = xcalloc(n + 1, sizeof(*mc));
@@ -496,6 +506,14 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 
 	if (r->dr_found)
 		return place_changed(df, r);
+	/* What a source under moderation sends waits on its own: it joins
+	 * nothing published before a coordinator saw it. */
+	if (df->df_moderated) {
+		df->df_new = xreallocarray(df->df_new, df->df_nnew + 1,
+		    sizeof(*df->df_new));
+		df->df_new[df->df_nnew++] = r;
+		return 0;
+	}
 	if (own_origin(df, r, &ours) == -1)
 		return -1;
 	if (ours != NULL) {
@@ -613,6 +631,21 @@ set_cluster(struct store *st, const char *id, int64_t first_seen,
 	    store_bind(st, stmt, "sIs", id, first_seen, digest) == -1)
 		return -1;
 	return store_step_done(st, stmt, __func__);
+}
+
+/*
+ * The digest of a merged posting: its fields but the guid, which names
+ * the record at its source (a guid that went from http to https is no
+ * change of the posting).
+ */
+static void
+merged_digest(struct posting *p, char out[65])
+{
+	char *guid = p->pst_guid;
+
+	p->pst_guid = NULL;
+	posting_content_digest(p, out);
+	p->pst_guid = guid;
 }
 
 /* Status by the records and the clock: open, cancelled or closed. */
@@ -760,7 +793,7 @@ publish_cluster(struct dedup_fetch *df, const char *id)
 		goto done;
 	}
 	p = merge_docs(df, m, n);
-	posting_content_digest(p, digest);
+	merged_digest(p, digest);
 	lifecycle(p, df->df_now);
 	posting_set(&p->pst_id, id);
 	p->pst_revision = revision + 1;
@@ -815,7 +848,7 @@ publish_new(struct dedup_fetch *df, struct dedup_rec *r)
 		return 0;
 	}
 	p = dedup_merge(&mr, 1, df->df_priority, df->df_npriority);
-	posting_content_digest(p, digest);
+	merged_digest(p, digest);
 	lifecycle(p, df->df_now);
 	posting_set(&p->pst_id, id);
 	p->pst_revision = 1;

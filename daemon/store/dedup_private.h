@@ -18,6 +18,7 @@
 /* One entry of the fetch, on its way to a record of the store. */
 struct dedup_rec {
 	struct posting		*dr_posting;	/* decorated: kind, one ref */
+	char			*dr_doc;	/* dr_posting as stored */
 	char			*dr_key;	/* within the source */
 	const char		*dr_identity;	/* guid | link | content */
 	char			*dr_content_key;
@@ -59,6 +60,7 @@ struct dedup_fetch {
 	const char *const		*df_priority;	/* NULL: default */
 	size_t				 df_npriority;
 	const char			*df_instance;	/* NULL: unknown */
+	int				 df_moderated;	/* new postings wait */
 	int64_t				 df_rekeyed;	/* by guid change */
 };
 

@@ -226,66 +226,44 @@ store_deliveries_due(struct store *st, const char *subscriber, int64_t now_ms,
 	return deliveries_read(st, stmt, out, n, __func__);
 }
 
-void
-store_deliveries_schedule_free(struct delivery_due *list, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(list[i].dd_subscriber);
-	free(list);
-}
-
 int
-store_deliveries_schedule(struct store *st, struct delivery_due **out,
-    size_t *n)
+store_deliveries_due_all(struct store *st, int64_t now_ms, int per_subscriber,
+    size_t max, struct delivery **out, size_t *n)
 {
 	static const char sql[] =
-	    "SELECT d.subscriber, min(d.next_attempt) FROM deliveries d "
-	    "JOIN subscribers s ON s.name = d.subscriber "
-	    "WHERE d.status = 'pending' AND s.disabled = 0 "
-	    "GROUP BY d.subscriber";
-	struct delivery_due *list = NULL;
+	    "SELECT " DELIVERY_COLUMNS " FROM (SELECT d.*, row_number() OVER "
+	    "(PARTITION BY d.subscriber ORDER BY d.next_attempt, d.id) AS rn "
+	    "FROM deliveries d JOIN subscribers s ON s.name = d.subscriber "
+	    "WHERE d.status = 'pending' AND d.next_attempt <= ?1 AND "
+	    "s.disabled = 0) d JOIN posting_events e ON e.seq = d.event_seq "
+	    "WHERE d.rn <= ?2 ORDER BY d.subscriber, d.next_attempt, d.id "
+	    "LIMIT ?3";
 	sqlite3_stmt *stmt;
-	size_t len = 0, cap = 0;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if ((stmt = store_stmt(st, sql)) == NULL)
+	if ((stmt = store_stmt(st, sql)) == NULL ||
+	    store_bind(st, stmt, "IiI", now_ms, per_subscriber,
+	    (int64_t)max) == -1)
 		return -1;
-	while ((rc = store_step(st, stmt, __func__)) == 1) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			list = xreallocarray(list, cap, sizeof(*list));
-		}
-		list[len].dd_subscriber = store_column_str(stmt, 0);
-		list[len++].dd_next = sqlite3_column_int64(stmt, 1);
-	}
-	store_reset(stmt);
-	if (rc == -1) {
-		store_deliveries_schedule_free(list, len);
-		return -1;
-	}
-	*out = list;
-	*n = len;
-	return 0;
+	return deliveries_read(st, stmt, out, n, __func__);
 }
 
 int
-store_deliveries_next(struct store *st, const char *subscriber,
-    int64_t after_ms, int64_t *next_ms)
+store_deliveries_next_all(struct store *st, int64_t after_ms,
+    int64_t *next_ms)
 {
 	static const char sql[] =
-	    "SELECT min(next_attempt) FROM deliveries "
-	    "WHERE subscriber = ?1 AND status = 'pending' AND "
-	    "next_attempt > ?2";
+	    "SELECT min(d.next_attempt) FROM deliveries d "
+	    "JOIN subscribers s ON s.name = d.subscriber "
+	    "WHERE d.status = 'pending' AND d.next_attempt > ?1 AND "
+	    "s.disabled = 0";
 	sqlite3_stmt *stmt;
 	int rc, found = 0;
 
 	*next_ms = 0;
 	if ((stmt = store_stmt(st, sql)) == NULL ||
-	    store_bind(st, stmt, "sI", subscriber, after_ms) == -1)
+	    store_bind(st, stmt, "I", after_ms) == -1)
 		return -1;
 	if ((rc = store_step(st, stmt, __func__)) == 1 &&
 	    sqlite3_column_type(stmt, 0) != SQLITE_NULL) {

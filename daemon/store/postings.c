@@ -107,8 +107,9 @@ store_publish_write(struct store *st, const struct posting *p, int insert)
 {
 	static const char ins[] =
 	    "INSERT INTO postings (id, revision, status, kind, "
-	    "date_published, date_modified, start, \"end\", area, doc) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+	    "date_published, date_modified, start, \"end\", area, doc, "
+	    "moderation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+	    "?11)";
 	static const char upd[] =
 	    "UPDATE postings SET revision = ?2, status = ?3, kind = ?4, "
 	    "date_published = ?5, date_modified = ?6, start = ?7, "
@@ -123,11 +124,14 @@ store_publish_write(struct store *st, const struct posting *p, int insert)
 		    p->pst_id);
 		return -1;
 	}
+	/* A new posting of a source under moderation waits (moderation.c). */
 	if ((stmt = store_stmt(st, insert ? ins : upd)) != NULL &&
-	    store_bind(st, stmt, "sIssIIssss", p->pst_id, p->pst_revision,
-	    posting_status_name(p->pst_status), p->pst_kind,
-	    p->pst_published, p->pst_modified, p->pst_start, p->pst_end,
-	    p->pst_area, doc) == 0)
+	    store_bind(st, stmt, insert ? "sIssIIsssss" : "sIssIIssss",
+	    p->pst_id, p->pst_revision, posting_status_name(p->pst_status),
+	    p->pst_kind, p->pst_published, p->pst_modified, p->pst_start,
+	    p->pst_end, p->pst_area, doc, insert ? (p->pst_nrefs > 0 ?
+	    store_moderation_initial(st, p->pst_refs[0].ref_source) :
+	    MODERATION_PUBLISHED) : NULL) == 0)
 		rc = store_step_done(st, stmt, __func__);
 	free(doc);
 	return rc;

@@ -721,20 +721,17 @@ void	 store_deliveries_free(struct delivery *, size_t n);
 int	 store_deliveries_due(struct store *, const char *subscriber,
 	    int64_t now_ms, size_t max, struct delivery **out, size_t *n);
 
-/* A subscriber with pending deliveries, and when the first is due. */
-struct delivery_due {
-	char	*dd_subscriber;
-	int64_t	 dd_next;		/* ms */
-};
-
-/* Enabled subscribers with pending deliveries. */
-int	 store_deliveries_schedule(struct store *, struct delivery_due **out,
-	    size_t *n);
-void	 store_deliveries_schedule_free(struct delivery_due *, size_t n);
-/* When the subscriber's first pending delivery due after after_ms is
- * due; 1 when none. */
-int	 store_deliveries_next(struct store *, const char *subscriber,
-	    int64_t after_ms, int64_t *next_ms);
+/*
+ * Pending deliveries due at now_ms of every enabled subscriber, at most
+ * per_subscriber of each and max in all, by subscriber, then oldest
+ * first.
+ */
+int	 store_deliveries_due_all(struct store *, int64_t now_ms,
+	    int per_subscriber, size_t max, struct delivery **out, size_t *n);
+/* When the first pending delivery of an enabled subscriber due after
+ * after_ms is due; 1 when none. */
+int	 store_deliveries_next_all(struct store *, int64_t after_ms,
+	    int64_t *next_ms);
 
 /* The outcome of one attempt and what becomes of the delivery. */
 struct delivery_result {
@@ -931,5 +928,38 @@ int	 store_hub_next(struct store *, int64_t *next_attempt,
 /* Every subscription, live or not, by topic and callback. */
 int	 store_hub_list(struct store *, struct hub_subscription **out,
 	    size_t *n);
+
+/* --- this instance's subscriptions to its sources' hubs (websub.c) -- */
+
+#define WEBSUB_SUBSCRIBING	"subscribing"
+#define WEBSUB_ACTIVE		"active"
+#define WEBSUB_UNSUBSCRIBED	"unsubscribed"
+#define WEBSUB_FAILED		"failed"
+
+/* One source's subscription.  Times are unix seconds. */
+struct websub_sub {
+	char	*ws_source;
+	char	*ws_hub;
+	char	*ws_topic;
+	char	*ws_secret;
+	char	*ws_state;		/* WEBSUB_* */
+	int64_t	 ws_lease_expires;
+	int64_t	 ws_requested;		/* last (un)subscription request */
+	int64_t	 ws_last_push;
+	int64_t	 ws_pushes;
+	char	*ws_error;		/* why it failed, or NULL */
+};
+
+void	 websub_sub_free(struct websub_sub *);
+void	 store_websub_list_free(struct websub_sub *, size_t n);
+/* 1 when the source has none. */
+int	 store_websub_get(struct store *, const char *source,
+	    struct websub_sub *out);
+/* Inserts or replaces the source's row (1: no such source). */
+int	 store_websub_put(struct store *, const struct websub_sub *);
+int	 store_websub_list(struct store *, struct websub_sub **out,
+	    size_t *n);
+/* A push arrived at now. */
+int	 store_websub_pushed(struct store *, const char *source, int64_t now);
 
 #endif

@@ -32,6 +32,7 @@ A, C, G, S = "admin", "coordinator", "group", "subscriber"
 # and what the request needs.
 MATRIX = [
     ("GET", "/api/v1", (A, C, G, S), 200, None),
+    ("GET", "/api/v1/backup", (A,), 200, None),
     ("GET", "/api/v1/sources", (A,), 200, None),
     ("POST", "/api/v1/sources", (A,), 201, "new_source"),
     ("GET", "/api/v1/sources/{name}", (A,), 200, "city"),

@@ -18,15 +18,15 @@ FORMULA = "=cmd|'/c calc'!A0"
 LONG = "長" * 33000 + "x" * 1000           # about 100 KB on one line
 
 ATOM_ENTRIES = [
-    {"title": FORMULA, "link": fc.link(101), "start": "2026-07-01",
+    {"title": FORMULA, "link": fc.link(101), "start": "2036-07-01",
      "all_day": True, "area": "232106",
      "summary": "line one\r\nline two\rline three\n]]> <![CDATA[ x ]]>",
      "content": "<p>a</p>]]><script>alert(1)</script>&amp;&lt;",
      "place": "+81 会場, \"引用\"; 区切り\\"},
     {"title": "長い行", "link": fc.link(102), "summary": LONG,
-     "start": "2026-07-02T10:00:00+09:00", "area": "232106"},
+     "start": "2036-07-02T10:00:00+09:00", "area": "232106"},
     {"title": "@SUM(A1:A9) と -2+3", "link": fc.link(103),
-     "start": "2026-07-03T10:00:00+09:00", "area": "232106",
+     "start": "2036-07-03T10:00:00+09:00", "area": "232106",
      "recurrence": "FREQ=DAILY\r\nEND:VEVENT\r\nBEGIN:VEVENT"},
 ]
 
@@ -45,7 +45,7 @@ def hostile_csv():
     row = dict.fromkeys(header, "")
     row.update({"NO": "1", "都道府県コード又は市区町村コード": "232106",
                 "名称": "NUL\x00と制御\x01\x1b文字\x7f =HYPERLINK(\"x\")",
-                "説明": "改行\r\nCR\rだけ\x00", "開始日": "2026-07-04",
+                "説明": "改行\r\nCR\rだけ\x00", "開始日": "2036-07-04",
                 "URL": "https://example.jp/csv/1",
                 "場所名称": "]]>&<>\"'"})
     out = io.StringIO(newline="")

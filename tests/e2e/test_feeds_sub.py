@@ -73,6 +73,9 @@ class SubscriberFeedsTest(harness.TestCase):
                                 + TOKEN)
         doc = json.loads(body)
         self.assertEqual(h["Cache-Control"], "private, max-age=60")
+        # Private feeds are no WebSub topics: no hub.
+        self.assertNotIn('rel="hub"', h["Link"])
+        self.assertNotIn("hubs", doc)
         self.assertEqual(doc["feed_url"], d.base + "/feeds/sub/private-co"
                          ".json?limit=2&token=" + TOKEN)
         self.assertTrue(doc["next_url"].endswith("&limit=2&token=" + TOKEN))

@@ -11,7 +11,9 @@ requests) records every request it gets.  The daemon must
     or a name that resolves to one -- without a byte to the proxy;
   - follow redirects itself, hop by hop, checking each one the same way;
   - reach no_proxy destinations (host, .domain, network) directly;
-  - say so when the proxy refuses the tunnel.
+  - say so when the proxy refuses the tunnel;
+  - send webhook deliveries the same way (their fetcher is another one:
+    the proxy travels with the outbound rules every fetcher borrows).
 """
 
 import datetime
@@ -23,12 +25,14 @@ import time
 
 import harness
 from harness import JST, rss
+from webhook_sink import Sink
 
 FEED = rss([{"title": "プロキシ越しの清掃活動",
              "link": "https://example.jp/volunteer/proxy/1",
              "pub": datetime.datetime(2026, 6, 1, 9, 0, tzinfo=JST)}])
 
 RELAY_LIMIT = 30.0   # seconds a tunnel may stay open
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 
 
 class _ProxyHandler(socketserver.BaseRequestHandler):
@@ -315,6 +319,35 @@ class OutboundProxy(harness.TestCase):
                         .startswith("Basic "), headers)
         # The credentials of a proxy URL never reach the log.
         self.assertNotIn("secret-pw", d.log())
+
+    def test_webhook_deliveries_go_through_the_proxy(self):
+        sink = Sink()
+        self.addCleanup(sink.stop)
+        origin = self.new_origin()
+        origin.set_feed("/feed.xml", FEED)
+        text = (harness.daemon_section(proxy=self.proxy.url,
+                                       allow_networks="127.0.0.1/32")
+                + harness.source_section("city", origin.url("/feed.xml"))
+                + harness.section("subscriber acme", {
+                    "webhook": sink.url("/hook"), "secret": SECRET})
+                + harness.section("subscriber inside", {
+                    "webhook": "http://127.0.0.2:%d/hook" % sink.port,
+                    "secret": SECRET}))
+        d = self.new_daemon(text)
+        self.polled(d, "city")
+        got = sink.wait(1, "/hook")
+        self.assertEqual(got[0].json()["type"], "posting.created")
+        targets = [r[1] for r in self.proxy.requests() if r[0] == "CONNECT"]
+        self.assertIn("127.0.0.1:%d" % sink.port, targets)
+        self.assertIn("127.0.0.1:%d" % origin.port, targets)
+        # The one to a refused address fails without reaching the proxy.
+        def refused():
+            status, doc = d.api("/deliveries?subscriber=inside")
+            return [x for x in (doc or {}).get("deliveries", [])
+                    if x.get("last_error")]
+        failed = d.wait_for(refused, what="the refused delivery")
+        self.assertIn("127.0.0.2", failed[0]["last_error"])
+        self.assertFalse(any("127.0.0.2" in t for t in targets))
 
     def test_configuration_errors(self):
         for value, want in (("https://127.0.0.1:3128", "only http://"),

@@ -16,6 +16,7 @@ import http.server
 import json
 import threading
 import time
+import urllib.parse
 
 WAIT_TIMEOUT = 20.0
 
@@ -23,7 +24,8 @@ WAIT_TIMEOUT = 20.0
 class Delivery:
     """One request the sink received."""
 
-    def __init__(self, path, headers, body, status):
+    def __init__(self, path, headers, body, status, method="POST"):
+        self.method = method
         self.path = path
         self.headers = headers          # lower-case names
         self.body = body                # bytes
@@ -89,7 +91,27 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-    do_GET = do_POST
+    def do_GET(self):
+        # WebSub intent verification: echo hub.challenge, unless told
+        # otherwise for this path.
+        sink = self.server.sink
+        path, _, query = self.path.partition("?")
+        params = urllib.parse.parse_qs(query)
+        how = sink._verify.get(path, "echo")
+        challenge = params.get("hub.challenge", [""])[0]
+        status, body = 200, challenge.encode()
+        if how == "wrong":
+            body = b"not the challenge"
+        elif isinstance(how, int):
+            status = how
+        sink._record(Delivery(self.path, {k.lower(): v for k, v in
+                                          self.headers.items()}, b"",
+                              status, method="GET"))
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -106,6 +128,7 @@ class Sink:
         self._cond = threading.Condition(self._lock)
         self._scripts = {}
         self._default = {}
+        self._verify = {}
         self._got = []
         self.server = _Server((host, 0), _Handler)
         self.server.sink = self
@@ -127,6 +150,12 @@ class Sink:
         """What path answers once its script is used up (204)."""
         with self._lock:
             self._default[path] = status
+
+    def verification(self, path, how):
+        """How a WebSub verification GET on path is answered: "echo"
+        (the default), "wrong" (another body) or a status."""
+        with self._lock:
+            self._verify[path] = how
 
     def _answer(self, path):
         with self._lock:

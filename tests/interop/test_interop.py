@@ -36,12 +36,12 @@ EXTENSION = os.path.join(SOURCE_ROOT, "schemas", "atom-tsunagu.rnc")
 
 EXTRA = [
     {"title": "=HYPERLINK(\"http://x\") 募集", "link": fc.link(401),
-     "summary": "1行目\n2行目, \"引用\"; ]]> <b>", "start": "2026-11-03",
-     "end": "2026-11-04", "all_day": True, "area": "232106",
+     "summary": "1行目\n2行目, \"引用\"; ]]> <b>", "start": "2036-11-03",
+     "end": "2036-11-04", "all_day": True, "area": "232106",
      "categories": ["welfare"], "place": "-会場-",
      "contact": {"name": "係", "phone": "+81-566-00-0000",
                  "email": "a@example.jp"}, "capacity": 30, "fee": "500円",
-     "lat": 34.98, "lon": 137.01, "deadline": "2026-10-31"},
+     "lat": 34.98, "lon": 137.01, "deadline": "2036-10-31"},
 ]
 ENTRIES = fc.ALL + EXTRA
 

@@ -56,6 +56,8 @@
 
 #include "dedup_eval.h"
 
+static int	related(const struct eval_rec *, const struct eval_rec *);
+
 #define TARGET_PRECISION	0.99
 #define TARGET_RECALL		0.95
 #define MAX_SOURCES		8
@@ -145,6 +147,42 @@ check_distinguishable(const struct eval_set *set)
 	return 0;
 }
 
+/*
+ * As the store does per fetch (dedup.c): a link a source gives to several
+ * different records is a listing page and names none of them.
+ */
+static void
+forget_listing_pages(struct eval_set *set)
+{
+	struct eval_rec *a, *b;
+	char *ka, *kb;
+	size_t i, j;
+	int *listing = xcalloc(set->es_n + 1, sizeof(*listing));
+
+	for (i = 0; i < set->es_n; i++)
+		for (j = i + 1; j < set->es_n; j++) {
+			a = &set->es_recs[i];
+			b = &set->es_recs[j];
+			if (a->er_keys.dk_url == NULL ||
+			    b->er_keys.dk_url == NULL ||
+			    strcmp(a->er_source, b->er_source) != 0 ||
+			    strcmp(a->er_keys.dk_url, b->er_keys.dk_url) != 0)
+				continue;
+			ka = dedup_content_key(a->er_posting);
+			kb = dedup_content_key(b->er_posting);
+			if (strcmp(ka, kb) != 0)
+				listing[i] = listing[j] = 1;
+			free(ka);
+			free(kb);
+		}
+	for (i = 0; i < set->es_n; i++)
+		if (listing[i]) {
+			free(set->es_recs[i].er_keys.dk_url);
+			set->es_recs[i].er_keys.dk_url = NULL;
+		}
+	free(listing);
+}
+
 int
 eval_load(const char *path, struct eval_set *set)
 {
@@ -216,6 +254,7 @@ eval_load(const char *path, struct eval_set *set)
 	free(line);
 	fclose(f);
 	area_table_free(areas);
+	forget_listing_pages(set);
 	if (check_distinguishable(set) == -1) {
 		eval_free(set);
 		return -1;
@@ -225,6 +264,16 @@ eval_load(const char *path, struct eval_set *set)
 		sim_record_of(&r->er_keys, r->er_source, &r->er_sim);
 		sim_grams_of(r->er_keys.dk_title, &r->er_grams);
 		r->er_sim.sr_title_grams = &r->er_grams;
+	}
+	/* The blocks, once: tuning clusters the set thousands of times. */
+	for (i = 0; i < set->es_n; i++) {
+		size_t j;
+
+		r = &set->es_recs[i];
+		r->er_block = xcalloc(set->es_n, sizeof(*r->er_block));
+		for (j = 0; j < set->es_n; j++)
+			if (j != i && related(r, &set->es_recs[j]))
+				r->er_block[r->er_nblock++] = (int)j;
 	}
 	return 0;
  fail:
@@ -253,6 +302,7 @@ eval_free(struct eval_set *set)
 		dedup_keys_clear(&r->er_keys);
 		sim_grams_free(&r->er_grams);
 		posting_free(r->er_posting);
+		free(r->er_block);
 	}
 	free(set->es_recs);
 	for (i = 0; i < set->es_nsources; i++)
@@ -321,9 +371,9 @@ place(struct run *ru, size_t i, int64_t when, int defer)
 	int target, *of = ru->ru_of;
 
 	/* The candidate clusters: those of related records. */
-	for (j = 0; j < set->es_n; j++) {
-		if (of[j] < 0 || ru->ru_cand_of[of[j]] >= 0 ||
-		    !related(r, &set->es_recs[j]))
+	for (k = 0; k < r->er_nblock; k++) {
+		j = (size_t)r->er_block[k];
+		if (of[j] < 0 || ru->ru_cand_of[of[j]] >= 0)
 			continue;
 		ru->ru_cand_of[of[j]] = (int)ncand;
 		ru->ru_cands[ncand++] = of[j];

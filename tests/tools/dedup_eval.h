@@ -24,6 +24,8 @@ struct eval_rec {
 	struct dedup_keys	 er_keys;
 	struct sim_grams	 er_grams;	/* of the title key */
 	struct sim_record	 er_sim;
+	int			*er_block;	/* related records (same day, */
+	size_t			 er_nblock;	/* page or origin) */
 };
 
 struct eval_set {

@@ -78,17 +78,22 @@ add_entries(struct fixture *fx, int n)
 		.fo_entries = &pl,
 	};
 	struct posting *p;
-	char guid[32], text[2048];
+	char guid[32], link[64], title[64], text[2048];
 	int i;
 
 	memset(text, 'x', sizeof(text) - 1);
 	text[sizeof(text) - 1] = '\0';
 	for (i = 0; i < n; i++, fx->next++) {
 		p = posting_new();
+		/* Nothing alike: deduplication must keep them apart. */
 		snprintf(guid, sizeof(guid), "e%d", fx->next);
+		snprintf(link, sizeof(link), "https://example.org/e/%d",
+		    fx->next);
+		snprintf(title, sizeof(title), "%08x %d", (unsigned)
+		    (fx->next * 2654435761u), fx->next);
 		posting_set(&p->pst_guid, guid);
-		posting_set(&p->pst_link, "https://example.org/e");
-		posting_set(&p->pst_title, guid);
+		posting_set(&p->pst_link, link);
+		posting_set(&p->pst_title, title);
 		posting_set(&p->pst_content_html, text);
 		posting_list_push(&pl, p);
 	}

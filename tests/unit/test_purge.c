@@ -106,12 +106,15 @@ static struct posting *
 entry(const char *guid, int64_t start, int64_t end, const char *who)
 {
 	struct posting *p = posting_new();
-	char link[128], buf[32], mail[64];
+	char link[128], buf[32], mail[64], title[128];
 
+	/* Nothing alike: deduplication must keep them apart. */
 	snprintf(link, sizeof(link), "https://example.org/ev/%s", guid);
+	snprintf(title, sizeof(title), "河川敷の清掃活動 %s %08x", guid,
+	    (unsigned)(strlen(guid) * 2654435761u + (unsigned char)guid[0]));
 	posting_set(&p->pst_guid, guid);
 	posting_set(&p->pst_link, link);
-	posting_set(&p->pst_title, "河川敷の清掃活動");
+	posting_set(&p->pst_title, title);
 	if (start) {
 		stamp(start, 0, buf);
 		posting_set(&p->pst_start, buf);
@@ -230,6 +233,7 @@ test_what_ended_when(void **state)
 	    "monthly");
 	posting_set(&ps[5]->pst_recurrence, "FREQ=MONTHLY;COUNT=12");
 	fetch(fx, T0 - 200 * DAY, ps, 6);
+	assert_int_equal(store_postings_count(fx->d.d_store), 6);
 	p = stored(fx, "ended");
 	rev = p->pst_revision;
 	posting_free(p);
@@ -250,7 +254,8 @@ test_what_ended_when(void **state)
 	p = stored(fx, "ended");
 	assert_int_equal(p->pst_revision, rev);
 	assert_int_equal(p->pst_modified, T0 - 200 * DAY);
-	assert_string_equal(p->pst_title, "河川敷の清掃活動");
+	assert_true(strncmp(p->pst_title, "河川敷の清掃活動 ended",
+	    strlen("河川敷の清掃活動 ended")) == 0);
 	assert_non_null(p->pst_start);
 	posting_free(p);
 
@@ -306,6 +311,7 @@ test_every_copy(void **state)
 	json_t *patch;
 	sqlite3 *db;
 	char *id;
+	int records;
 
 	p = entry("edited", T0 - 120 * DAY, T0 - 100 * DAY, "src");
 	fetch(fx, T0 - 200 * DAY, &p, 1);
@@ -333,11 +339,19 @@ test_every_copy(void **state)
 	    "json_object('from', 'a', 'to', 'b')) FROM postings",
 	    NULL, NULL, NULL);
 
+	records = count_rows(db, "SELECT count(*) FROM "
+	    "pragma_table_info('entries') WHERE name = 'doc'") == 1;
+	if (records)
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM entries "
+		    "WHERE json_type(doc, '$.contact') IS NOT NULL"), 1);
 	fx->d.d_purge = purge_new(&fx->d);
 	advance_to(fx, T0);
 	assert_false(has_contact(fx, "edited"));
 	assert_int_equal(count_rows(db, "SELECT count(*) FROM "
 	    "posting_overrides WHERE field = 'contact'"), 0);
+	if (records)
+		assert_int_equal(count_rows(db, "SELECT count(*) FROM entries "
+		    "WHERE json_type(doc, '$.contact') IS NOT NULL"), 0);
 	if (count_rows(db, "SELECT count(*) FROM sqlite_master WHERE "
 	    "name = 'posting_events'") == 1) {
 		assert_true(count_rows(db, "SELECT count(*) FROM "
@@ -374,9 +388,14 @@ test_batches(void **state)
 		ps[i] = entry(guid, T0 - 120 * DAY, T0 - 100 * DAY, who);
 	}
 	fetch(fx, T0 - 200 * DAY, ps, n);
+	assert_int_equal(store_postings_count(fx->d.d_store), (int64_t)n);
 	fx->d.d_purge = purge_new(&fx->d);
 	advance_to(fx, T0);
 	assert_false(has_contact(fx, "g0"));
+	for (i = 0; i < n; i += 50) {
+		snprintf(guid, sizeof(guid), "g%zu", i);
+		assert_false(has_contact(fx, guid));
+	}
 	snprintf(guid, sizeof(guid), "g%zu", n - 1);
 	assert_false(has_contact(fx, guid));
 }

@@ -604,6 +604,10 @@ test_delete_source(void **state)
 	posting_list_push(&pl, entry("1", "one", T0));
 	posting_list_push(&pl, entry("2", "two", T0));
 	assert_int_equal(fetch_ok(fx->st, "a", T0, &pl, NULL), 0);
+	posting_list_clear(&pl);
+	/* Other events at b (the same ones would be merged). */
+	posting_list_push(&pl, entry("1", "雪かき", T0));
+	posting_list_push(&pl, entry("2", "落ち葉拾い", T0));
 	assert_int_equal(fetch_ok(fx->st, "b", T0, &pl, NULL), 0);
 	posting_list_clear(&pl);
 	assert_int_equal(store_postings_count(fx->st), 4);

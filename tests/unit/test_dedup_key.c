@@ -1,0 +1,261 @@
+/*
+ * test_dedup_key.c — canonical URLs, comparison keys of titles and places,
+ * the event's day and minute in Japan, content and origin keys.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dedup_key.h"
+#include "posting.h"
+
+static void
+expect_url(const char *in, const char *want)
+{
+	char *got = dedup_canonical_url(in), *again;
+
+	if (want == NULL) {
+		if (got != NULL)
+			fail_msg("'%s': got '%s', want none", in, got);
+		return;
+	}
+	if (got == NULL)
+		fail_msg("'%s': got none, want '%s'", in, want);
+	if (strcmp(got, want) != 0)
+		fail_msg("'%s': got '%s', want '%s'", in, got, want);
+	again = dedup_canonical_url(got);
+	if (strcmp(again, got) != 0)
+		fail_msg("'%s': not stable: '%s' then '%s'", in, got, again);
+	free(again);
+	free(got);
+}
+
+static void
+test_canonical_url(void **state)
+{
+	(void)state;
+	/* Scheme and host case, http and https as one, default ports. */
+	expect_url("HTTP://WWW.City.Kariya.LG.JP/volunteer/101.html",
+	    "https://www.city.kariya.lg.jp/volunteer/101.html");
+	expect_url("https://www.city.kariya.lg.jp:443/a",
+	    "https://www.city.kariya.lg.jp/a");
+	expect_url("http://www.city.kariya.lg.jp:80/a",
+	    "https://www.city.kariya.lg.jp/a");
+	expect_url("http://example.jp:8080/a", "https://example.jp:8080/a");
+	expect_url("http://example.jp:0080/a", "https://example.jp/a");
+	expect_url("http://user:pw@example.jp./a", "https://example.jp/a");
+	/* Tracking parameters go; the others are sorted. */
+	expect_url("https://example.jp/ev?id=3&utm_source=aisin&utm_medium=x",
+	    "https://example.jp/ev?id=3");
+	expect_url("https://example.jp/ev?utm_campaign=a&fbclid=b&gclid=c",
+	    "https://example.jp/ev");
+	expect_url("https://example.jp/ev?b=2&a=1", "https://example.jp/ev?a=1&b=2");
+	expect_url("https://example.jp/ev?&&a=1&", "https://example.jp/ev?a=1");
+	/* Trailing slashes, empty path, index pages, dot segments. */
+	expect_url("https://example.jp", "https://example.jp/");
+	expect_url("https://example.jp/vc/entry/12/",
+	    "https://example.jp/vc/entry/12");
+	expect_url("https://example.jp/vc/index.html", "https://example.jp/vc");
+	expect_url("https://example.jp/index.php", "https://example.jp/");
+	expect_url("https://example.jp/a/./b/../c//d", "https://example.jp/a/c/d");
+	expect_url("https://example.jp/../../x", "https://example.jp/x");
+	/* Escapes: unreserved decoded, others uppercased. */
+	expect_url("https://example.jp/%7euser/%e5%88%88",
+	    "https://example.jp/~user/%E5%88%88");
+	expect_url("https://example.jp/a%2", "https://example.jp/a%2");
+	/* Fragments go, but routes of single-page sites stay. */
+	expect_url("https://example.jp/ev#top", "https://example.jp/ev");
+	expect_url("https://example.jp/#!/event/3",
+	    "https://example.jp/#!/event/3");
+	expect_url("https://example.jp/app#/event/4",
+	    "https://example.jp/app#/event/4");
+	expect_url("  https://example.jp/a  ", "https://example.jp/a");
+	expect_url("https://[2001:db8::1]:8443/a", "https://[2001:db8::1]:8443/a");
+	/* Not http(s) with a host: no key. */
+	expect_url("mailto:x@example.jp", NULL);
+	expect_url("ftp://example.jp/a", NULL);
+	expect_url("https://", NULL);
+	expect_url("https:///a", NULL);
+	expect_url("https://example.jp:8x/a", NULL);
+	expect_url("https://[::1/a", NULL);
+	expect_url("/relative/path", NULL);
+	expect_url(NULL, NULL);
+
+	assert_true(dedup_url_is_generic("https://example.jp/"));
+	assert_false(dedup_url_is_generic("https://example.jp/ev"));
+	assert_false(dedup_url_is_generic("https://example.jp/?id=3"));
+	assert_true(dedup_url_is_generic(NULL));
+}
+
+static void
+expect_title(const char *in, const char *want)
+{
+	char *got = dedup_title_key(in);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("'%s': got '%s', want '%s'", in, got, want);
+	free(got);
+}
+
+static void
+test_title_key(void **state)
+{
+	char *k;
+
+	(void)state;
+	/* Decorations, full width, half-width kana, case. */
+	expect_title("【募集】刈谷市総合運動公園の清掃活動",
+	    "刈谷市総合運動公園清掃");
+	expect_title("［ボランティア募集］フードドライブ受付ボランティア",
+	    "フードドライブ受付");
+	expect_title("ﾌｰﾄﾞﾄﾞﾗｲﾌﾞ受付ﾎﾞﾗﾝﾃｨｱ", "フードドライブ受付");
+	expect_title("ＮＰＯ相談会", "npo相談会");
+	/* What sources wrap around one event. */
+	expect_title("ホタル観察会 運営スタッフの参加者を募集します",
+	    "ホタル観察会");
+	expect_title("ホタル観察会のお手伝い", "ホタル観察会");
+	expect_title("令和8年度 手話講座 入門編 参加者募集", "手話講座入門編");
+	expect_title("2026年度 手話講座 入門編", "手話講座入門編");
+	expect_title("★万燈祭 交通整理★やります!", "万燈祭交通整理");
+	expect_title("災害ボラセン設置訓練に参加しよう",
+	    "災害センター設置訓練");
+	/* Spellings of one word. */
+	expect_title("障がい者スポーツ大会", "障害者スポーツ大会");
+	expect_title("こども食堂", "子ども食堂");
+	/* What names the event stays. */
+	expect_title("福祉実践教室 車いす体験", "福祉実践教室車いす体験");
+	expect_title("福祉実践教室 手話体験", "福祉実践教室手話体験");
+	/* Nothing but such words: the compare key is left. */
+	expect_title("【募集】ボランティア募集のお知らせ", "ボランティア");
+	expect_title("募集", "募集");
+	assert_null(dedup_title_key(NULL));
+	k = dedup_title_key("");
+	assert_string_equal(k, "");
+	free(k);
+}
+
+static void
+test_place_key(void **state)
+{
+	char *k;
+
+	(void)state;
+	k = dedup_place_key("刈谷市総合文化センター　小ホール");
+	assert_string_equal(k, "刈谷市総合文化センター小ホール");
+	free(k);
+	k = dedup_place_key("ＷＡＶＥ　Ｓｔａｄｉｕｍ");
+	assert_string_equal(k, "wavestadium");
+	free(k);
+	assert_null(dedup_place_key("・・・"));
+	assert_null(dedup_place_key(NULL));
+}
+
+static void
+test_when(void **state)
+{
+	struct dedup_when w;
+	char day[11];
+
+	(void)state;
+	dedup_when_of("2026-04-19T08:30:00+09:00", "2026-04-19T10:30:00+09:00",
+	    &w);
+	dedup_day_format(w.dw_day, day);
+	assert_string_equal(day, "2026-04-19");
+	assert_int_equal(w.dw_minute, 8 * 60 + 30);
+	assert_int_equal(w.dw_end_day, w.dw_day);
+	assert_int_equal(w.dw_end_minute, 10 * 60 + 30);
+	/* UTC is turned into the Japan day. */
+	dedup_when_of("2026-04-18T23:30:00Z", NULL, &w);
+	dedup_day_format(w.dw_day, day);
+	assert_string_equal(day, "2026-04-19");
+	assert_int_equal(w.dw_minute, 8 * 60 + 30);
+	assert_int_equal(w.dw_end_day, DEDUP_NO_DAY);
+	/* A date alone: all day. */
+	dedup_when_of("2026-10-17", "2026-10-18", &w);
+	dedup_day_format(w.dw_day, day);
+	assert_string_equal(day, "2026-10-17");
+	assert_int_equal(w.dw_minute, -1);
+	assert_int_equal(w.dw_end_day - w.dw_day, 1);
+	dedup_when_of("1969-12-31", NULL, &w);
+	assert_int_equal(w.dw_day, -1);
+	dedup_day_format(0, day);
+	assert_string_equal(day, "1970-01-01");
+	/* Nothing that reads: no day. */
+	dedup_when_of("soon", "2026-10-18", &w);
+	assert_int_equal(w.dw_day, DEDUP_NO_DAY);
+	assert_int_equal(w.dw_end_day, DEDUP_NO_DAY);
+	dedup_when_of(NULL, NULL, &w);
+	assert_int_equal(w.dw_day, DEDUP_NO_DAY);
+	dedup_when_of("2026-13-01", NULL, &w);
+	assert_int_equal(w.dw_day, DEDUP_NO_DAY);
+}
+
+static void
+test_content_and_origin_keys(void **state)
+{
+	struct posting *a = posting_new(), *b;
+	struct dedup_keys k;
+	char *ka, *kb, *o;
+
+	(void)state;
+	posting_set(&a->pst_title, "【募集】いきいきサロン お茶会");
+	posting_set(&a->pst_start, "2026-05-13T13:30:00+09:00");
+	posting_set(&a->pst_place, "小垣江市民センター");
+	posting_set(&a->pst_area, "232106");
+	posting_set(&a->pst_link, "https://example.jp/");
+	b = posting_clone(a);
+	/* Decorations and description do not change it ... */
+	posting_set(&b->pst_title, "いきいきサロン　お茶会");
+	posting_set(&b->pst_content_html, "<p>お茶とお菓子</p>");
+	ka = dedup_content_key(a);
+	kb = dedup_content_key(b);
+	assert_string_equal(ka, kb);
+	assert_int_equal(strncmp(ka, "h:", 2), 0);
+	assert_int_equal(strlen(ka), 34);
+	free(kb);
+	/* ... the date does. */
+	posting_set(&b->pst_start, "2026-06-10T13:30:00+09:00");
+	kb = dedup_content_key(b);
+	assert_string_not_equal(ka, kb);
+	free(ka);
+	free(kb);
+
+	o = dedup_origin_key("chiryu", "p0123");
+	assert_string_equal(o, "chiryu/p0123");
+	free(o);
+	assert_null(dedup_origin_key("chiryu", NULL));
+	assert_null(dedup_origin_key("", "p1"));
+
+	/* All keys of a record; a whole-site link is no key. */
+	dedup_keys_of(a, &k);
+	assert_string_equal(k.dk_title, "いきいきサロンお茶会");
+	assert_string_equal(k.dk_place, "小垣江市民センター");
+	assert_string_equal(k.dk_area, "232106");
+	assert_null(k.dk_url);
+	assert_null(k.dk_origin);
+	assert_int_equal(k.dk_when.dw_minute, 13 * 60 + 30);
+	dedup_keys_clear(&k);
+	assert_null(k.dk_title);
+	posting_free(a);
+	posting_free(b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canonical_url),
+		cmocka_unit_test(test_title_key),
+		cmocka_unit_test(test_place_key),
+		cmocka_unit_test(test_when),
+		cmocka_unit_test(test_content_and_origin_keys),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
