@@ -34,7 +34,6 @@
 #define DNS_ATTEMPTS	"2"
 
 struct fetch_lookup {
-	struct fetch_proxy		*lk_proxy;
 	const struct netguard		*lk_guard;
 	char				*lk_url;
 	char				*lk_host;	/* no brackets */
@@ -343,7 +342,6 @@ fetch_proxy_route(struct fetch_proxy *fp, const char *url,
 	struct evutil_addrinfo hints;
 	struct timeval tv;
 
-	lk->lk_proxy = fp;
 	lk->lk_guard = guard;
 	lk->lk_url = xstrdup(url);
 	lk->lk_cb = cb;

@@ -538,16 +538,56 @@ source_format(struct store *st, const char *source, char **format)
 }
 
 /*
+ * How many successful fetches in a row a record of the source may miss
+ * before it is gone; 0 when the source is no snapshot (a feed lists its
+ * latest items, and an item it drops is not withdrawn).
+ */
+static int
+snapshot_after(struct dedup_fetch *df, int64_t *after)
+{
+	const struct store_policy *sp = &df->df_st->st_policy;
+	char *format = NULL;
+	int snapshot;
+
+	*after = 0;
+	if (sp->sp_withdraw_after != NULL)
+		*after = sp->sp_withdraw_after(sp->sp_arg, df->df_source);
+	if (source_format(df->df_st, df->df_source, &format) == -1)
+		return -1;
+	snapshot = df->df_fo->fo_snapshot || *after > 0 || (format != NULL &&
+	    (strcmp(format, "csv") == 0 || strcmp(format, "ical") == 0));
+	free(format);
+	if (!snapshot)
+		*after = 0;
+	else if (*after <= 0)
+		*after = STORE_WITHDRAW_AFTER;
+	return 0;
+}
+
+/* Every live record of a snapshot source counts this fetch as missed;
+ * the records the fetch lists set it back to 0. */
+static int
+snapshot_miss(struct dedup_fetch *df)
+{
+	static const char sql[] =
+	    "UPDATE entries SET missing = missing + 1 WHERE source = ?1 "
+	    "AND gone = 0";
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_stmt(df->df_st, sql)) == NULL ||
+	    store_bind(df->df_st, stmt, "s", df->df_source) == -1)
+		return -1;
+	return store_step_done(df->df_st, stmt, __func__);
+}
+
+/*
  * A snapshot lists everything its source has: a record not in it for
  * `after` successful fetches in a row is gone, and its posting goes with
  * it unless another record still carries it.
  */
 static int
-snapshot_missing(struct dedup_fetch *df)
+snapshot_gone(struct dedup_fetch *df, int64_t after)
 {
-	static const char miss[] =
-	    "UPDATE entries SET missing = missing + 1 WHERE source = ?1 "
-	    "AND gone = 0 AND last_seen < ?2";
 	static const char due[] =
 	    "SELECT entry_key, posting_id FROM entries WHERE source = ?1 "
 	    "AND gone = 0 AND missing >= ?2 ORDER BY entry_key";
@@ -555,27 +595,9 @@ snapshot_missing(struct dedup_fetch *df)
 	    "UPDATE entries SET gone = 1 WHERE source = ?1 AND gone = 0 "
 	    "AND missing >= ?2";
 	struct store *st = df->df_st;
-	const struct store_policy *sp = &st->st_policy;
 	sqlite3_stmt *stmt;
-	char *format = NULL;
-	int64_t after = 0;
-	int snapshot, rc;
+	int rc;
 
-	if (sp->sp_withdraw_after != NULL)
-		after = sp->sp_withdraw_after(sp->sp_arg, df->df_source);
-	if (source_format(st, df->df_source, &format) == -1)
-		return -1;
-	snapshot = df->df_fo->fo_snapshot || after > 0 || (format != NULL &&
-	    (strcmp(format, "csv") == 0 || strcmp(format, "ical") == 0));
-	free(format);
-	if (!snapshot)
-		return 0;
-	if (after <= 0)
-		after = STORE_WITHDRAW_AFTER;
-	if ((stmt = store_stmt(st, miss)) == NULL ||
-	    store_bind(st, stmt, "sI", df->df_source, df->df_now) == -1 ||
-	    store_step_done(st, stmt, __func__) == -1)
-		return -1;
 	if ((stmt = store_stmt(st, due)) == NULL ||
 	    store_bind(st, stmt, "sI", df->df_source, after) == -1)
 		return -1;
@@ -700,6 +722,7 @@ dedup_apply(struct store *st, const struct fetch_outcome *fo,
 	struct identity id;
 	struct keyed *sorted = NULL;
 	size_t n = pl->pl_len, i, k, npending = 0, withguid = 0;
+	int64_t after;
 	const char *moderation;
 	char *why;
 	int rc = -1;
@@ -750,9 +773,11 @@ dedup_apply(struct store *st, const struct fetch_outcome *fo,
 		    sorted[i + 1].k_rec->dr_key) != 0)
 			sorted[k++] = sorted[i];
 	pending = xcalloc(k + 1, sizeof(*pending));
-	if (sort_out(&df, sorted, k, &id, pending, &npending) == -1 ||
+	if (snapshot_after(&df, &after) == -1 ||
+	    (after > 0 && snapshot_miss(&df) == -1) ||
+	    sort_out(&df, sorted, k, &id, pending, &npending) == -1 ||
 	    place_all(&df, pending, npending) == -1 ||
-	    snapshot_missing(&df) == -1)
+	    (after > 0 && snapshot_gone(&df, after) == -1))
 		goto fail;
 	/* Guids that changed under most of the records: the source's guids
 	 * do not stay put; links will from the next fetch on. */

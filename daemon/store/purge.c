@@ -6,7 +6,8 @@
  * events and payloads of those postings.
  *
  * The purge is no news for subscribers: revision and date_modified stay,
- * so no webhook or WebSub notification goes out; feeds and the feed cache
+ * so no webhook event is made (a WebSub subscriber of a feed gets the feed
+ * again, as for any change of its bytes); feeds and the feed cache
  * see the change through the posting_changes trigger and the generation.
  * Deleted bytes are overwritten (PRAGMA secure_delete) and the write-ahead
  * log is truncated afterwards, so the data does not linger in free pages.

@@ -825,9 +825,10 @@ int	 store_set_change_hook(struct store *, void (*cb)(void *, int what),
  * the last occurrence of a recurring event).  Every copy the store keeps
  * goes too: the sources' records that feed the posting (entries.doc),
  * edits of the contact, the audit trail's values (replaced by "purged")
- * and the doc, old_doc and payload of the posting's webhook events.  Revision and date_modified stay: it is no news for subscribers
- * and sends none.  Deleted bytes are overwritten (secure_delete) and the
- * write-ahead log truncated.  *n (may be NULL) counts the postings; 1 when
+ * and the doc, old_doc and payload of the posting's webhook events.
+ * Revision and date_modified stay: it is no news for subscribers, and no
+ * webhook event is made.  Deleted bytes are overwritten (secure_delete)
+ * and the write-ahead log truncated.  *n (may be NULL) counts the postings; 1 when
  * max were purged and more may be due, 0 when none is left.
  */
 int	 store_contacts_purge(struct store *, int64_t before, size_t max,

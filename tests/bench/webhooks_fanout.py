@@ -141,7 +141,13 @@ def round_figures(db, seq, n, timeout=120):
                          "seq = ?", (seq,)).fetchone()[0]
     lat = sorted(r[0] - created for r in db.execute(
         "SELECT delivered FROM deliveries WHERE event_seq = ?", (seq,)))
-    return lat, lat[-1]
+    # When the first and the last request of the round started: the
+    # fan-out and the queue, before the network.
+    first, last = db.execute(
+        "SELECT min(a.started), max(a.started) FROM delivery_attempts a "
+        "JOIN deliveries d ON d.id = a.delivery_id WHERE d.event_seq = ?",
+        (seq,)).fetchone()
+    return lat, lat[-1], first - created, last - created
 
 
 def pct(values, p):
@@ -211,9 +217,9 @@ def main():
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
                  args.max_in_flight, args.concurrency, os.cpu_count()))
-        print("%-10s %11s %9s %13s %8s %8s %8s" % (
+        print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s" % (
             "round", "deliveries", "span ms", "deliveries/s", "p50 ms",
-            "p99 ms", "max ms"))
+            "p99 ms", "max ms", "1st start", "last start"))
         pid = None
         for r in range(args.rounds + 1):
             if r == 0:
@@ -240,11 +246,12 @@ def main():
                     if seq > before:
                         break
                     time.sleep(0.01)
-            lat, span = round_figures(db, seq, args.subscribers)
-            print("%-10s %11d %9d %13.0f %8d %8d %8d" % (
+            lat, span, first, last = round_figures(db, seq,
+                                                   args.subscribers)
+            print("%-10s %11d %9d %13.0f %8d %8d %8d %11d %10d" % (
                 "warm-up" if r == 0 else str(r), len(lat), span,
                 len(lat) * 1000.0 / max(span, 1), pct(lat, 50),
-                pct(lat, 99), lat[-1]))
+                pct(lat, 99), lat[-1], first, last))
             sys.stdout.flush()
         errors = db.execute("SELECT count(*) FROM delivery_attempts WHERE "
                             "error IS NOT NULL").fetchone()[0]

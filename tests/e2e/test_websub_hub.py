@@ -20,6 +20,7 @@ refused; topics must be this instance's canonical feed URLs.
 
 import hashlib
 import hmac
+import re
 import urllib.parse
 
 import apikit
@@ -70,12 +71,19 @@ class HubTest(harness.TestCase):
         return "/%s-%d" % (name, self.counter)
 
     def verified(self, path, count=1):
-        """The verification GETs path received (waiting for count)."""
+        """The verification GETs path received (waiting for count), once
+        the hub has taken their answers in (the log says so)."""
         def got():
             v = [r for r in self.sink.requests()
                  if r.method == "GET" and r.path.split("?")[0] == path]
             return v if len(v) >= count else None
-        return self.d.wait_for(got, what="verification of " + path)
+        v = self.d.wait_for(got, what="verification of " + path)
+        done = re.compile(r"hub: (?:(?:un)?subscription of )?%s\S* "
+                          r"(?:subscribed to|unsubscribed from|to \S+ "
+                          r"not verified)" % re.escape(self.sink.url(path)))
+        self.d.wait_for(lambda: len(done.findall(self.d.log())) >= count
+                        or None, what="the hub's record of " + path)
+        return v
 
     def posts(self, path):
         return [r for r in self.sink.requests()

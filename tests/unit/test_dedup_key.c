@@ -22,7 +22,8 @@ expect_url(const char *in, const char *want)
 
 	if (want == NULL) {
 		if (got != NULL)
-			fail_msg("'%s': got '%s', want none", in, got);
+			fail_msg("'%s': got '%s', want none", in ? in : "NULL",
+			    got);
 		return;
 	}
 	if (got == NULL)
