@@ -173,7 +173,7 @@ subscribe(struct websub *ws, struct websub_sub *row, const char *source,
     const char *hub, const char *topic)
 {
 	unsigned char raw[24];
-	char secret[2 * sizeof(raw) + 1];
+	char secret[2 * sizeof(raw) + 1], *hub_copy, *topic_copy;
 	size_t i;
 
 	/* The same hub and topic keep their secret: a push on its way is
@@ -187,12 +187,15 @@ subscribe(struct websub *ws, struct websub_sub *row, const char *source,
 		free(row->ws_secret);
 		row->ws_secret = xstrdup(secret);
 	}
+	/* hub and topic may be the row's own (a renewal): copy first. */
+	hub_copy = xstrdup(hub);
+	topic_copy = xstrdup(topic);
 	if (row->ws_source == NULL)
 		row->ws_source = xstrdup(source);
 	free(row->ws_hub);
-	row->ws_hub = xstrdup(hub);
+	row->ws_hub = hub_copy;
 	free(row->ws_topic);
-	row->ws_topic = xstrdup(topic);
+	row->ws_topic = topic_copy;
 	/* An active subscription renewing stays active meanwhile. */
 	if (row->ws_state == NULL || strcmp(row->ws_state, WEBSUB_ACTIVE)) {
 		free(row->ws_state);
@@ -203,7 +206,8 @@ subscribe(struct websub *ws, struct websub_sub *row, const char *source,
 	row->ws_requested = now_s(ws);
 	if (store_websub_put(ws->ws_daemon->d_store, row) != 0)
 		return;
-	log_info("source %s: WebSub: subscribing at %s", source, hub);
+	log_info("source %s: WebSub: subscribing at %s", row->ws_source,
+	    row->ws_hub);
 	ask(ws, row, 1);
 	arm(ws);
 }

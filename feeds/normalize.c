@@ -193,7 +193,7 @@ norm_dates(struct posting *p)
 	const char *texts[3];
 	char *content = NULL;
 	int has_start, has_end, has_deadline;
-	size_t i;
+	size_t i, n;
 
 	norm_date_field(&p->pst_start, &start, &has_start);
 	norm_date_field(&p->pst_end, &end, &has_end);
@@ -203,6 +203,12 @@ norm_dates(struct posting *p)
 	texts[0] = p->pst_title;
 	texts[1] = p->pst_summary;
 	texts[2] = content;
+	/* A summary cut from the content ("…", step 4) holds nothing the
+	 * content does not, but a date cut short: "2026-08-32" became
+	 * "2026-08-3…", the 3rd, the second time round. */
+	if (content != NULL && texts[1] != NULL && (n = strlen(texts[1])) >= 3 &&
+	    strcmp(texts[1] + n - 3, "\xe2\x80\xa6") == 0)
+		texts[1] = NULL;
 	if (!has_start) {
 		/* From the text: the title, the summary, then the content. */
 		for (i = 0; i < NELEM(texts); i++)

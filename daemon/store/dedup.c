@@ -462,42 +462,80 @@ entry_lookup(struct dedup_fetch *df, struct dedup_rec *r)
  * from http to https, a row renumbered).  Its record takes the new key.
  * 0 carried over, 1 none, -1 error.
  */
+/* The first record found by sql (?1 source, ?2 and ?3 as given) that the
+ * fetch does not list: its key and identity; 1 none. */
+static int
+former_record(struct store *st, const char *sql, const char *source,
+    const char *a, const char *b, char **batch, size_t nbatch, char **key,
+    char **identity)
+{
+	sqlite3_stmt *stmt;
+	const char *k;
+	int rc;
+
+	*key = *identity = NULL;
+	if ((stmt = store_stmt(st, sql)) == NULL ||
+	    store_bind(st, stmt, "sss", source, a, b) == -1)
+		return -1;
+	/* The smallest key: the same whatever order the rows come in. */
+	while ((rc = store_step(st, stmt, __func__)) == 1) {
+		k = (const char *)sqlite3_column_text(stmt, 0);
+		/* A record the fetch still lists is another item. */
+		if (k == NULL || bsearch(&k, batch, nbatch, sizeof(*batch),
+		    str_cmp) != NULL || (*key != NULL && strcmp(k, *key) >= 0))
+			continue;
+		free(*key);
+		free(*identity);
+		*key = xstrdup(k);
+		*identity = store_column_str(stmt, 1);
+	}
+	store_reset(stmt);
+	if (rc == -1) {
+		free(*key);
+		free(*identity);
+		*key = *identity = NULL;
+		return -1;
+	}
+	return *key != NULL ? 0 : 1;
+}
+
+/*
+ * A new key whose link and start (or content) are those of a record the
+ * fetch no longer lists: the same item under a new key (a guid that went
+ * from http to https, a row renumbered).  Its record takes the new key.
+ * 0 carried over, 1 none, -1 error.
+ */
 static int
 carry_over(struct dedup_fetch *df, struct dedup_rec *r, char **batch,
     size_t nbatch, struct identity *id)
 {
-	static const char find[] =
+	/* Two lookups, each on its index: an OR of them would walk all the
+	 * source's records for every new one. */
+	static const char by_page[] =
+	    "SELECT entry_key, identity FROM entries WHERE url_key = ?2 "
+	    "AND +source = ?1 AND gone = 0 AND coalesce(start, '') = "
+	    "coalesce(?3, '')";
+	static const char by_content[] =
 	    "SELECT entry_key, identity FROM entries WHERE source = ?1 "
-	    "AND gone = 0 AND ((url_key = ?2 AND coalesce(start, '') = "
-	    "coalesce(?3, '')) OR content_key = ?4) ORDER BY entry_key";
+	    "AND content_key = ?2 AND gone = 0 AND ?3 IS NULL";
 	static const char rekey[] =
 	    "UPDATE entries SET entry_key = ?3, identity = ?4 "
 	    "WHERE source = ?1 AND entry_key = ?2";
 	struct store *st = df->df_st;
 	sqlite3_stmt *stmt;
 	char *old = NULL, *old_identity = NULL;
-	const char *k;
-	int rc;
+	int rc = 1;
 
-	if ((stmt = store_stmt(st, find)) == NULL ||
-	    store_bind(st, stmt, "ssss", df->df_source, r->dr_keys.dk_url,
-	    r->dr_posting->pst_start, r->dr_content_key) == -1)
-		return -1;
-	while ((rc = store_step(st, stmt, __func__)) == 1) {
-		k = (const char *)sqlite3_column_text(stmt, 0);
-		/* A record the fetch still lists is another item. */
-		if (k == NULL || bsearch(&k, batch, nbatch, sizeof(*batch),
-		    str_cmp) != NULL)
-			continue;
-		old = xstrdup(k);
-		old_identity = store_column_str(stmt, 1);
-		break;
-	}
-	store_reset(stmt);
-	if (rc == -1)
-		return -1;
-	if (old == NULL)
-		return 1;
+	if (r->dr_keys.dk_url != NULL)
+		rc = former_record(st, by_page, df->df_source,
+		    r->dr_keys.dk_url, r->dr_posting->pst_start, batch, nbatch,
+		    &old, &old_identity);
+	if (rc == 1)
+		rc = former_record(st, by_content, df->df_source,
+		    r->dr_content_key, NULL, batch, nbatch, &old,
+		    &old_identity);
+	if (rc != 0)
+		return rc;
 	rc = -1;
 	if ((stmt = store_stmt(st, rekey)) != NULL &&
 	    store_bind(st, stmt, "ssss", df->df_source, old, r->dr_key,

@@ -7,9 +7,12 @@
  *	store_fill DB N S
  *
  * Postings are distinct events (title, place, day and link differ), of
- * the five kinds, in a dozen municipalities of Aichi, with one to three
- * categories, over two years from 2026-04-01, each normalized as the
- * poller would.  Sources are named b0 ... b(S-1) with the URLs
+ * the five kinds, in 1,880 municipality codes of the 47 prefectures (the
+ * check digit computed by normalization), with one to three categories,
+ * over twenty years from 2026-04-01 (the kind of spread a federation of
+ * many instances has; denser days make the deduplication's same-day
+ * candidates, and so the fill, slower), each normalized as the poller
+ * would.  Sources are named b0 ... b(S-1) with the URLs
  * http://127.0.0.1:9/bK.xml, due to be polled in ten years: the
  * configuration store_1m.sh writes names the same.  Prints progress on
  * stderr and the rate on stdout.
@@ -26,9 +29,6 @@
 
 static const char *const kinds[] = { "city", "shakyo", "corporate",
     "civic", "federation" };
-static const char *const areas[] = { "232106", "232017", "232114",
-    "232025", "232131", "232254", "232203", "232220", "232238", "232246",
-    "232262", "232271" };
 static const char *const cats[] = { "welfare", "children", "elderly",
     "disability", "environment", "disaster", "community", "education",
     "culture", "sports", "international", "health" };
@@ -53,7 +53,7 @@ generate(long i, const char *kind)
 	static const int64_t base = INT64_C(1775001600);	/* 2026-04-01 */
 	struct posting *p = posting_new();
 	char buf[512], day[32], end[32];
-	int64_t t = base + (i * 7919 % 730) * 86400 + (9 + i % 9) * 3600;
+	int64_t t = base + (i * 7919 % 7300) * 86400 + (9 + i % 9) * 3600;
 	struct tm tm;
 	time_t tt;
 	long k;
@@ -79,7 +79,8 @@ generate(long i, const char *kind)
 	posting_set(&p->pst_end, end);
 	snprintf(buf, sizeof(buf), "%s%s", where[i % 8], "");
 	posting_set(&p->pst_place, buf);
-	posting_set(&p->pst_area, areas[i % 12]);
+	snprintf(buf, sizeof(buf), "%02ld%03ld", 1 + i % 47, 201 + i / 47 % 40);
+	posting_set(&p->pst_area, buf);
 	posting_set(&p->pst_kind, kind);
 	for (k = 0; k < 1 + i % 3; k++)
 		posting_add_category(p, cats[(i + k * 5) % 12]);

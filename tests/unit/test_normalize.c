@@ -580,6 +580,30 @@ test_posting_idempotent(void **state)
 	posting_free(p);
 }
 
+/*
+ * A summary cut from the content may end in half a date: "2026-08-32"
+ * (no date) cut to "2026-08-3…" read as the 3rd the second time, as a
+ * federated instance normalizes what another published.  Found by
+ * fuzz_feed (corpus/feed/crash-renormalize-date-cut-in-summary).
+ */
+static void
+test_posting_idempotent_cut_summary(void **state)
+{
+	char html[2048] = "<p>";
+	struct posting *p;
+	int i;
+
+	for (i = 0; i < 290; i++)
+		strcat(html, "\xe3\x81\x82");	/* あ */
+	strcat(html, "2026-08-32 10:00</p>");
+	p = entry("夏の募集", html);
+	normalize_twice(p, NULL);
+	assert_null(p->pst_start);
+	assert_null(p->pst_deadline);
+	assert_non_null(strstr(p->pst_summary, "2026-08-3\xe2\x80\xa6"));
+	posting_free(p);
+}
+
 int
 main(void)
 {
@@ -599,6 +623,7 @@ main(void)
 		cmocka_unit_test(test_posting_area),
 		cmocka_unit_test(test_posting_categories),
 		cmocka_unit_test(test_posting_idempotent),
+		cmocka_unit_test(test_posting_idempotent_cut_summary),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
