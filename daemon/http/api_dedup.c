@@ -141,3 +141,20 @@ api_dedup_explain(struct http_request *hr, const struct posting *p,
 	store_posting_merges_free(pm, npm);
 	return 0;
 }
+
+int
+api_dedup_source_identity(struct http_request *hr, const char *source,
+    json_t *health)
+{
+	struct source_identity si;
+
+	if (store_source_identity_mode(hr->hr_daemon->d_store, source,
+	    &si) == -1)
+		return -1;
+	json_object_set_new(health, "identity_mode", json_pack("{s:s,s:o,"
+	    "s:o,s:I}", "mode", si.si_mode, "reason", api_string(si.si_reason),
+	    "since", si.si_since ? api_time(si.si_since) : json_null(),
+	    "rekeyed", (json_int_t)si.si_rekeyed));
+	source_identity_free(&si);
+	return 0;
+}

@@ -21,5 +21,12 @@ struct posting;
  */
 int	api_dedup_explain(struct http_request *, const struct posting *,
 	    json_t *merge);
+/*
+ * Adds "identity_mode" to a source's health object: {"mode": "guid" |
+ * "link" | "content", "reason": words or null, "since": time or null,
+ * "rekeyed": records carried to a new key}.  -1 when the store fails.
+ */
+int	api_dedup_source_identity(struct http_request *, const char *source,
+	    json_t *health);
 
 #endif
