@@ -69,9 +69,10 @@ set_failed(struct websub *ws, struct websub_sub *row, const char *why)
 	ws->ws_stats.wss_fallbacks++;
 	log_warnx("source %s: WebSub: %s; polling takes over again",
 	    row->ws_source, why);
-	/* The poller's next poll follows the source's own interval again. */
+	/* A poll now catches up on what pushes may have missed; the ones
+	 * after it follow the source's own interval again. */
 	if (ws->ws_daemon->d_poller != NULL)
-		poller_sync(ws->ws_daemon->d_poller);
+		poller_fetch_now(ws->ws_daemon->d_poller, row->ws_source);
 }
 
 static void
@@ -319,8 +320,8 @@ websub_verify(struct websub *ws, const char *source, const char *mode,
 		    WEBSUB_SAFETY_POLL);
 		*echo = challenge;
 		status = 200;
-		if (ws->ws_daemon->d_poller != NULL)
-			poller_sync(ws->ws_daemon->d_poller);
+		/* The poll already scheduled stays; the next one is relaxed
+		 * (websub_poll_interval()). */
 		arm(ws);
 	} else if (strcmp(mode, "unsubscribe") == 0 &&
 	    strcmp(row.ws_state, WEBSUB_UNSUBSCRIBED) == 0) {
