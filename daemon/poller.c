@@ -267,6 +267,9 @@ poll_done(const struct fetch_result *fr, void *arg)
 		if (feed) {
 			poll_normalize(ps, fr, feed);
 			fo.fo_entries = &feed->fd_entries;
+			/* A CSV or calendar lists everything the source has. */
+			fo.fo_snapshot = feed->fd_format == FEED_FORMAT_CSV ||
+			    feed->fd_format == FEED_FORMAT_ICAL;
 		}
 	}
 	fo.fo_failures = ps->ps_failures;

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_dedup.h"
 #include "daemon.h"
 #include "http.h"
 #include "log.h"
@@ -115,6 +116,19 @@ api_made(struct http_request *hr, const struct source_health *sh)
 }
 
 /* Answers with the source as stored now. */
+/* A source with its health and the identity its entries are matched by. */
+static json_t *
+source_json(struct http_request *hr, const struct source_health *sh)
+{
+	json_t *doc = api_source_json(sh);
+
+	if (api_dedup_source_identity(hr, sh->sh_name, doc) == -1) {
+		json_decref(doc);
+		return NULL;
+	}
+	return doc;
+}
+
 static void
 reply_source(struct http_request *hr, int status, const char *name)
 {
@@ -140,8 +154,17 @@ sources_list(struct http_request *hr)
 		return;
 	}
 	arr = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, api_source_json(&list[i]));
+	for (i = 0; i < n; i++) {
+		json_t *one = source_json(hr, &list[i]);
+
+		if (one == NULL) {
+			json_decref(arr);
+			store_source_list_free(list, n);
+			reply_error(hr, 500, "the store failed; see the log");
+			return;
+		}
+		json_array_append_new(arr, one);
+	}
 	store_source_list_free(list, n);
 	reply_json(hr, 200, json_pack("{s:o}", "sources", arr));
 }
@@ -197,9 +220,14 @@ source_show(struct http_request *hr)
 {
 	struct source_health sh;
 
+	json_t *doc;
+
 	if (load_source(hr, &sh) == -1)
 		return;
-	reply_json(hr, 200, api_source_json(&sh));
+	if ((doc = source_json(hr, &sh)) == NULL)
+		reply_error(hr, 500, "the store failed; see the log");
+	else
+		reply_json(hr, 200, doc);
 	source_health_free(&sh);
 }
 

@@ -392,6 +392,14 @@ class PipelineTest(harness.TestCase):
                  for it in d.items()}
         self.assertEqual(again, before)
 
+    def test_75_sources_say_how_entries_are_identified(self):
+        """Each source's health names the identity its entries are
+        matched by (guid, else link, else a content key)."""
+        for name, src in self.daemon.sources().items():
+            mode = src.get("identity_mode")
+            self.assertIsInstance(mode, dict, name)
+            self.assertIn(mode.get("mode"), ("guid", "link", "content"), name)
+
     def test_80_database_is_private(self):
         """Postings hold contact data: the database is readable by the
         daemon's user only, whatever the umask it was started with."""
