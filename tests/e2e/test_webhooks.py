@@ -194,6 +194,14 @@ class WebhooksTest(harness.TestCase):
         again = self.sink.wait(4, hook)[3]
         self.assertEqual(again.id, first.id)
         self.assertEqual(again.body, first.body)
+        # The sink has it; wait until the daemon has recorded the outcome,
+        # or the next redelivery would find this one still in flight.
+        deadline = time.monotonic() + 30
+        while ok(d, "GET", "/deliveries/" + target["id"])["status"] != \
+                "delivered":
+            self.assertLess(time.monotonic(), deadline,
+                            "the redelivery was never recorded")
+            time.sleep(0.05)
         # The subscriber-scoped route does the same.
         ok(d, "POST", "/subscribers/acme/deliveries/%s/redeliver"
            % target["id"])
