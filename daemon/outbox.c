@@ -125,10 +125,15 @@ outbox_free(struct outbox *ob)
 void
 outbox_poke(struct outbox *ob)
 {
+	/* A timeout, not event_active(): libevent runs what a callback
+	 * activates in the same pass, so a backlog would never let the loop
+	 * look at its sockets. */
+	struct timeval now = { 0, 0 };
+
 	if (ob == NULL || ob->ob_poked)
 		return;
 	ob->ob_poked = 1;
-	event_active(ob->ob_ev, EV_TIMEOUT, 0);
+	event_add(ob->ob_ev, &now);
 }
 
 const struct outbox_stats *

@@ -186,14 +186,14 @@ set_date(char **field, const struct jdate *jd)
 }
 
 static void
-norm_dates(struct posting *p)
+norm_dates(struct posting *p, const struct normalize_ctx *ctx)
 {
 	struct jdate start, end, deadline;
 	struct jdate_span span;
 	const char *texts[3];
-	char *content = NULL;
+	char *content = NULL, *derived;
 	int has_start, has_end, has_deadline;
-	size_t i, n;
+	size_t i;
 
 	norm_date_field(&p->pst_start, &start, &has_start);
 	norm_date_field(&p->pst_end, &end, &has_end);
@@ -203,12 +203,18 @@ norm_dates(struct posting *p)
 	texts[0] = p->pst_title;
 	texts[1] = p->pst_summary;
 	texts[2] = content;
-	/* A summary cut from the content ("…", step 4) holds nothing the
-	 * content does not, but a date cut short: "2026-08-32" became
-	 * "2026-08-3…", the 3rd, the second time round. */
-	if (content != NULL && texts[1] != NULL && (n = strlen(texts[1])) >= 3 &&
-	    strcmp(texts[1] + n - 3, "\xe2\x80\xa6") == 0)
-		texts[1] = NULL;
+	/* A summary made from the content (step 4) holds nothing the
+	 * content does not, only worse: a date cut short ("2026-08-32"
+	 * became "2026-08-3…", the 3rd) or lines run together (a deadline
+	 * word next to another line's date).  Read the content. */
+	if (content != NULL && texts[1] != NULL) {
+		derived = sanitize_text(p->pst_content_html, ctx != NULL &&
+		    ctx->nc_summary_max ? ctx->nc_summary_max :
+		    NORMALIZE_SUMMARY_MAX);
+		if (strcmp(derived, texts[1]) == 0)
+			texts[1] = NULL;
+		free(derived);
+	}
 	if (!has_start) {
 		/* From the text: the title, the summary, then the content. */
 		for (i = 0; i < NELEM(texts); i++)
@@ -420,7 +426,7 @@ normalize_posting(struct posting *p, const struct normalize_ctx *ctx)
 	if (ctx == NULL)
 		ctx = &none;
 	norm_content(p, ctx);
-	norm_dates(p);
+	norm_dates(p, ctx);
 	norm_geo(p);
 	norm_texts(p);
 	norm_summary(p, ctx);

@@ -92,7 +92,8 @@ def stop(proc):
 
 def wrk(url, duration, connections):
     out = subprocess.run(["wrk", "-t1", "-c%d" % connections,
-                          "-d%ds" % duration, "--latency", url],
+                          "-d%ds" % duration, "--timeout", "120s",
+                          "--latency", url],
                          capture_output=True, text=True,
                          timeout=duration + 120).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))

@@ -581,10 +581,10 @@ test_posting_idempotent(void **state)
 }
 
 /*
- * A summary cut from the content may end in half a date: "2026-08-32"
- * (no date) cut to "2026-08-3…" read as the 3rd the second time, as a
- * federated instance normalizes what another published.  Found by
- * fuzz_feed (corpus/feed/crash-renormalize-date-cut-in-summary).
+ * A summary made from the content is read the second time, as a
+ * federated instance normalizes what another published: it may end in
+ * half a date, "2026-08-32" (no date) cut to "2026-08-3…", the 3rd.
+ * Found by fuzz_feed (corpus/feed/crash-renormalize-date-cut-in-summary).
  */
 static void
 test_posting_idempotent_cut_summary(void **state)
@@ -601,6 +601,15 @@ test_posting_idempotent_cut_summary(void **state)
 	assert_null(p->pst_start);
 	assert_null(p->pst_deadline);
 	assert_non_null(strstr(p->pst_summary, "2026-08-3\xe2\x80\xa6"));
+	posting_free(p);
+	/* Lines run together in the summary: a deadline word of one line
+	 * next to another line's date (fuzz_csv,
+	 * corpus/csv/crash-renormalize-lines-joined-in-summary). */
+	p = entry("清掃", "<p>申込期限日は別途<br>\n2026-08-20 清掃します</p>");
+	posting_set(&p->pst_start, "2026-08-04T09:00:00+09:00");
+	normalize_twice(p, NULL);
+	assert_null(p->pst_deadline);
+	assert_string_equal(p->pst_summary, "申込期限日は別途 2026-08-20 清掃します");
 	posting_free(p);
 }
 

@@ -8,6 +8,7 @@
 #include "push_testutil.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 static int
 setup(void **state)
@@ -344,6 +345,74 @@ test_recover_failed_keeps_id(void **state)
 	delivery_free(&after);
 }
 
+/* A timer of the test: what the outbox stats said when it fired. */
+static void
+probe_fired(evutil_socket_t fd, short what, void *arg)
+{
+	struct fixture *fx = arg;
+
+	fx->entries = -1 - (int)outbox_stats(fx->d.d_outbox)->obs_events;
+}
+
+/*
+ * A backlog (events made while the daemon was down, a restore) is worked
+ * off a run at a time, and the loop gets its turn in between: a timer
+ * that falls due meanwhile runs before the backlog is done.  The run used
+ * to re-activate itself with event_active(), which libevent runs in the
+ * same pass: 541,184 pending events kept tsunagud from answering a
+ * request for 82 s (tests/bench/store_1m.sh).
+ */
+static void
+test_backlog_yields_to_the_loop(void **state)
+{
+	struct fixture *fx = *state;
+	struct timeval ms = { 0, 1000 };
+	struct event *probe;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint64_t before;
+	int i, n = 2 * 16 * OUTBOX_BATCH + 1, at;
+
+	new_posting(fx, "232106");
+	dispatch(fx);
+	before = outbox_stats(fx->d.d_outbox)->obs_events;
+	/* The same event n times more, as a backlog. */
+	assert_int_equal(sqlite3_open(fx->d.d_conf->cf_database, &db),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "INSERT INTO posting_events "
+	    "(type, posting_id, revision, doc, created_ms) SELECT type, "
+	    "posting_id, revision, doc, created_ms FROM posting_events "
+	    "ORDER BY seq LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+
+	fx->entries = 0;
+	probe = evtimer_new(fx->base, probe_fired, fx);
+	outbox_poke(fx->d.d_outbox);
+	evtimer_add(probe, &ms);
+	for (i = 0; i < 1000 && fx->entries == 0; i++)
+		event_base_loop(fx->base, EVLOOP_ONCE);
+	at = -1 - fx->entries;
+	event_free(probe);
+	fx->entries = 1;
+	/* The probe ran after a run or two, not after all of them. */
+	assert_true((uint64_t)at >= before);
+	if ((uint64_t)at >= before + (uint64_t)n)
+		fail_msg("the timer waited for all %d events", n);
+	pump(fx);
+	assert_true(outbox_run(fx->d.d_outbox) >= 0);
+	assert_int_equal(outbox_stats(fx->d.d_outbox)->obs_events,
+	    before + (uint64_t)n);
+}
+
 int
 main(void)
 {
@@ -358,6 +427,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ping_and_recover, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_backlog_yields_to_the_loop,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_failed_keeps_id,
 		    setup, teardown),
 	};
