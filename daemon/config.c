@@ -714,6 +714,7 @@ static const struct config_key source_keys[] = {
 	SKEY("categories", parse_categories, src_categories, 0, 0, NULL),
 	SKEY("withdraw_after", parse_int, src_withdraw_after, 1, 1000, NULL),
 	SKEY("websub", parse_bool, src_websub, 0, 0, NULL),
+	SKEY("max_pages", parse_int, src_max_pages, 1, 10000, NULL),
 	{ NULL, NULL, 0, 0, 0, NULL }
 };
 

@@ -29,6 +29,7 @@ struct source_conf {
 	struct category_map	*src_categories;	/* label=code overrides */
 	int64_t			 src_withdraw_after;	/* 0: store default */
 	int			 src_websub;	/* subscribe to its hub */
+	int64_t			 src_max_pages;	/* 0: by kind (poller.c) */
 	int			 src_line;	/* where it was declared */
 	TAILQ_ENTRY(source_conf) src_entry;
 };

@@ -77,7 +77,6 @@ feed_rep_unref(struct feed_rep *fr)
 	for (i = 0; i < fr->fr_nids; i++)
 		free(fr->fr_ids[i]);
 	free(fr->fr_ids);
-	free(fr->fr_next_id);
 	free(fr);
 }
 

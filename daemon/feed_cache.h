@@ -49,7 +49,7 @@ struct feed_rep {
 	size_t		  fr_nids;
 	int		  fr_has_next;		/* a posting follows the page */
 	int64_t		  fr_next_modified;	/* that posting's key */
-	char		 *fr_next_id;
+	int64_t		  fr_next_seq;
 	int64_t		  fr_generation;	/* store state when known good */
 	int64_t		  fr_seq;
 	int64_t		  fr_expires;		/* a tombstone on it expires */

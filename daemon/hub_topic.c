@@ -33,7 +33,7 @@ hub_topic_parse(struct daemon *d, const char *topic, struct feed_request *out,
 		snprintf(why, whylen, "hub.topic: a private feed has no hub");
 		goto fail;
 	}
-	if (out->fq_after_id != NULL) {
+	if (out->fq_after_seq > 0) {
 		snprintf(why, whylen, "hub.topic: only a feed's first page is "
 		    "a topic");
 		goto fail;

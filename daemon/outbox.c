@@ -179,11 +179,7 @@ outbox_payload(struct daemon *d, const char *type, int64_t timestamp_ms,
 	if (p != NULL) {
 		copy = posting_clone(p);
 		/* Local postings name this instance, as in the feeds. */
-		if (copy->pst_origin_instance == NULL) {
-			posting_set(&copy->pst_origin_instance,
-			    d->d_conf->cf_instance);
-			posting_set(&copy->pst_origin_id, copy->pst_id);
-		}
+		posting_fill_origin(copy, d->d_conf->cf_instance);
 		data = jsonfeed_item(&fm, copy);
 	} else
 		data = json_pack("{s:s,s:s}", "instance",

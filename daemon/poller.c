@@ -18,16 +18,42 @@
 #include "store.h"
 #include "websub.h"
 
+/* Pages a federation source follows by default (RFC 5005 next links). */
+#define POLL_FEDERATION_PAGES	100
+
+/*
+ * A poll of a paged feed reads its first page, then follows next links to
+ * the last page, applying each as it comes.  Reading on while pages bring
+ * something new would not do: a feed is ordered by date_modified, and a
+ * posting a neighbour has just taken in from further away keeps its
+ * origin's, older date — so it can be new on any page.  A poll that finds
+ * the first page unchanged (304) reads none.  What the first page said
+ * (validators, hub, self) is recorded with the last page.
+ */
+struct poll_pages {
+	int				 pg_page;	/* 1: the first */
+	char				*pg_url;	/* of the page in flight */
+	long				 pg_status;	/* of the first page */
+	char				*pg_etag;
+	char				*pg_last_modified;
+	char				*pg_hub;
+	char				*pg_self;
+	struct apply_stats		 pg_stats;	/* over every page */
+	size_t				 pg_entries;
+};
+
 struct poll_source {
 	struct poller			*ps_poller;
 	char				*ps_name;
 	char				*ps_url;
 	char				*ps_format;
 	int64_t				 ps_interval;
+	int				 ps_federation;	/* kind = federation */
 	int				 ps_paused;
 	int				 ps_failures;	/* consecutive */
 	int				 ps_in_flight;
 	int				 ps_removed;	/* freed when its fetch ends */
+	struct poll_pages		 ps_pages;
 	struct timer			*ps_timer;
 	TAILQ_ENTRY(poll_source)	 ps_entry;
 };
@@ -38,6 +64,7 @@ struct poller {
 };
 
 static void	poll_due(void *);
+static void	poll_done(const struct fetch_result *, void *);
 
 struct poller *
 poller_new(struct daemon *d)
@@ -50,8 +77,20 @@ poller_new(struct daemon *d)
 }
 
 static void
+poll_pages_reset(struct poll_pages *pg)
+{
+	free(pg->pg_url);
+	free(pg->pg_etag);
+	free(pg->pg_last_modified);
+	free(pg->pg_hub);
+	free(pg->pg_self);
+	memset(pg, 0, sizeof(*pg));
+}
+
+static void
 poll_source_free(struct poll_source *ps)
 {
+	poll_pages_reset(&ps->ps_pages);
 	timer_free(ps->ps_timer);
 	free(ps->ps_name);
 	free(ps->ps_url);
@@ -133,6 +172,8 @@ poller_sync(struct poller *pl)
 		ps->ps_url = xstrdup(sh->sh_url);
 		ps->ps_format = xstrdup(sh->sh_format);
 		ps->ps_interval = sh->sh_interval;
+		ps->ps_federation = sh->sh_kind != NULL &&
+		    strcmp(sh->sh_kind, "federation") == 0;
 		ps->ps_paused = sh->sh_paused;
 		ps->ps_failures = sh->sh_failures;
 		if (ps->ps_paused) {
@@ -234,70 +275,217 @@ poll_normalize(struct poll_source *ps, const struct fetch_result *fr,
 		normalize_posting(feed->fd_entries.pl_items[i], &ctx);
 }
 
+static int64_t
+poll_max_pages(const struct poll_source *ps)
+{
+	const struct source_conf *src = config_source(
+	    ps->ps_poller->pl_daemon->d_conf, ps->ps_name);
+
+	if (src != NULL && src->src_max_pages > 0)
+		return src->src_max_pages;
+	return ps->ps_federation ? POLL_FEDERATION_PAGES : 1;
+}
+
+static void
+stats_add(struct apply_stats *sum, const struct apply_stats *as)
+{
+	sum->as_added += as->as_added;
+	sum->as_updated += as->as_updated;
+	sum->as_unchanged += as->as_unchanged;
+}
+
+/* Starts a fetch of one page; validators only for the first. */
+static int
+poll_start(struct poll_source *ps, const char *url, const char *etag,
+    const char *last_modified)
+{
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	const struct config *cf = d->d_conf;
+	struct fetch_request fq = { 0 };
+
+	fq.fq_url = url;
+	fq.fq_etag = etag;
+	fq.fq_last_modified = last_modified;
+	fq.fq_user_agent = cf->cf_user_agent;
+	fq.fq_max_body = cf->cf_max_body;
+	fq.fq_connect_timeout_ms = cf->cf_connect_timeout * 1000;
+	fq.fq_timeout_ms = cf->cf_fetch_timeout * 1000;
+	fq.fq_max_redirects = (int)cf->cf_max_redirects;
+	fq.fq_guard = d->d_guard;
+	log_debug("source %s: fetching %s", ps->ps_name, url);
+	if (fetch_start(d->d_fetcher, &fq, poll_done, ps) == -1)
+		return -1;
+	free(ps->ps_pages.pg_url);
+	ps->ps_pages.pg_url = xstrdup(url);
+	ps->ps_in_flight = 1;
+	return 0;
+}
+
+/* What the first page said, recorded with the last. */
+static void
+poll_first_page(struct poll_source *ps, const struct fetch_result *fr,
+    const struct feed *feed)
+{
+	struct poll_pages *pg = &ps->ps_pages;
+
+	pg->pg_status = fr->fr_status;
+	pg->pg_etag = fr->fr_etag ? xstrdup(fr->fr_etag) : NULL;
+	pg->pg_last_modified = fr->fr_last_modified ?
+	    xstrdup(fr->fr_last_modified) : NULL;
+	if (feed != NULL) {
+		pg->pg_hub = feed->fd_hub ? xstrdup(feed->fd_hub) : NULL;
+		pg->pg_self = xstrdup(feed->fd_self ? feed->fd_self :
+		    ps->ps_url);
+	}
+}
+
+/*
+ * Applies this page and starts the next, when there is one to read:
+ * returns 1 then.  0: this page is the last; its entries are still to be
+ * recorded, unless fo_entries was cleared (applied already).
+ */
+static int
+poll_follow(struct poll_source *ps, const struct feed *feed,
+    struct fetch_outcome *fo, char *err, size_t errlen)
+{
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	struct poll_pages *pg = &ps->ps_pages;
+	struct apply_stats stats = { 0 };
+	const char *next = feed->fd_next;
+
+	if (next == NULL || fo->fo_snapshot ||
+	    pg->pg_page >= poll_max_pages(ps) ||
+	    strcmp(next, pg->pg_url) == 0)
+		return 0;
+	fo->fo_continued = 1;
+	if (store_record_fetch(d->d_store, fo, &stats) == -1) {
+		fo->fo_continued = 0;
+		fo->fo_entries = NULL;
+		snprintf(err, errlen, "page %d could not be stored",
+		    pg->pg_page);
+		fo->fo_error = err;
+		fo->fo_error_code = "store";
+		return 0;
+	}
+	fo->fo_continued = 0;
+	fo->fo_entries = NULL;
+	stats_add(&pg->pg_stats, &stats);
+	pg->pg_entries += feed->fd_entries.pl_len;
+	if (poll_start(ps, next, NULL, NULL) == -1) {
+		snprintf(err, errlen, "page %d (%s) could not be fetched",
+		    pg->pg_page + 1, next);
+		fo->fo_error = err;
+		fo->fo_error_code = "fetch";
+		return 0;
+	}
+	pg->pg_page++;
+	return 1;
+}
+
+/* Records the poll (its last page, or its failure) and schedules the next. */
+static void
+poll_finish(struct poll_source *ps, struct fetch_outcome *fo,
+    const struct fetch_result *fr, size_t nentries)
+{
+	struct daemon *d = ps->ps_poller->pl_daemon;
+	struct poll_pages *pg = &ps->ps_pages;
+	struct apply_stats stats = { 0 };
+	int64_t now = fo->fo_attempt;
+
+	if (fo->fo_error != NULL) {
+		ps->ps_failures++;
+		/* Pages read before a failing one leave the first page's
+		 * validators unsaid: the next poll reads them all again. */
+		fo->fo_forget_validators = pg->pg_status != 0;
+		fo->fo_http_status = fr->fr_status;
+	} else {
+		ps->ps_failures = 0;
+		fo->fo_http_status = pg->pg_status;
+		fo->fo_etag = pg->pg_etag;
+		fo->fo_last_modified = pg->pg_last_modified;
+	}
+	fo->fo_failures = ps->ps_failures;
+	/* A source whose hub pushes is polled less (websub.h). */
+	fo->fo_next_poll = schedule_next_poll(now, websub_poll_interval(
+	    d->d_websub, ps->ps_name, ps->ps_interval), ps->ps_failures,
+	    fr->fr_retry_after);
+	if (store_record_fetch(d->d_store, fo, &stats) == -1)
+		log_warnx("source %s: the fetch could not be recorded",
+		    ps->ps_name);
+	else if (fo->fo_error)
+		log_warnx("source %s: %s (failure %d, next try in %llds)",
+		    ps->ps_name, fo->fo_error, ps->ps_failures,
+		    (long long)(fo->fo_next_poll - now));
+	else if (pg->pg_self != NULL) {
+		stats_add(&pg->pg_stats, &stats);
+		pg->pg_entries += nentries;
+		log_info("source %s: %ld, %zu entries%s: %d new, %d updated, "
+		    "%d unchanged", ps->ps_name, pg->pg_status,
+		    pg->pg_entries, pg->pg_page > 1 ? " over pages" : "",
+		    pg->pg_stats.as_added, pg->pg_stats.as_updated,
+		    pg->pg_stats.as_unchanged);
+		if (pg->pg_page > 1)
+			log_debug("source %s: %d pages read", ps->ps_name,
+			    pg->pg_page);
+		websub_seen(d->d_websub, ps->ps_name, pg->pg_hub, pg->pg_self,
+		    pg->pg_stats.as_added + pg->pg_stats.as_updated);
+	} else
+		log_debug("source %s: not modified", ps->ps_name);
+	poll_pages_reset(pg);
+	if (!ps->ps_paused)
+		timer_at(ps->ps_timer, fo->fo_next_poll * 1000);
+}
+
 static void
 poll_done(const struct fetch_result *fr, void *arg)
 {
 	struct poll_source *ps = arg;
 	struct daemon *d = ps->ps_poller->pl_daemon;
+	struct poll_pages *pg = &ps->ps_pages;
 	struct fetch_outcome fo = { 0 };
-	struct apply_stats stats = { 0 };
 	struct feed *feed = NULL;
-	char err[512] = "", code[32] = "";
-	int64_t now;
+	char err[512] = "", perr[480] = "", code[32] = "";
+	size_t nentries = 0;
 
 	ps->ps_in_flight = 0;
 	if (fr->fr_error == FETCH_ERR_ABORTED || ps->ps_removed) {
 		if (ps->ps_removed)
 			poll_source_free(ps);
+		else
+			poll_pages_reset(pg);
 		return;
 	}
-	now = clock_now(d->d_clock);
 	fo.fo_source = ps->ps_name;
-	fo.fo_attempt = now;
-	fo.fo_http_status = fr->fr_status;
-	if (poll_parse(ps, fr, &feed, err, sizeof(err), code,
+	fo.fo_attempt = clock_now(d->d_clock);
+	if (poll_parse(ps, fr, &feed, perr, sizeof(perr), code,
 	    sizeof(code)) == -1) {
-		ps->ps_failures++;
+		if (pg->pg_page > 1)
+			snprintf(err, sizeof(err), "page %d (%s): %s",
+			    pg->pg_page, pg->pg_url, perr);
+		else
+			snprintf(err, sizeof(err), "%s", perr);
 		fo.fo_error = err;
 		fo.fo_error_code = code;
-	} else {
-		ps->ps_failures = 0;
-		fo.fo_etag = fr->fr_etag;
-		fo.fo_last_modified = fr->fr_last_modified;
-		if (feed) {
-			poll_normalize(ps, fr, feed);
-			fo.fo_entries = &feed->fd_entries;
-			/* A CSV or calendar lists everything the source has. */
-			fo.fo_snapshot = feed->fd_format == FEED_FORMAT_CSV ||
-			    feed->fd_format == FEED_FORMAT_ICAL;
+		poll_finish(ps, &fo, fr, 0);
+		return;
+	}
+	if (pg->pg_page == 1)
+		poll_first_page(ps, fr, feed);
+	if (feed != NULL) {
+		poll_normalize(ps, fr, feed);
+		fo.fo_entries = &feed->fd_entries;
+		/* A CSV or calendar lists everything the source has. */
+		fo.fo_snapshot = feed->fd_format == FEED_FORMAT_CSV ||
+		    feed->fd_format == FEED_FORMAT_ICAL;
+		if (poll_follow(ps, feed, &fo, err, sizeof(err)) == 1) {
+			feed_free(feed);
+			return;
 		}
+		if (fo.fo_entries != NULL)
+			nentries = feed->fd_entries.pl_len;
 	}
-	fo.fo_failures = ps->ps_failures;
-	/* A source whose hub pushes is polled less (websub.h). */
-	fo.fo_next_poll = schedule_next_poll(now, websub_poll_interval(
-	    d->d_websub, ps->ps_name, ps->ps_interval), ps->ps_failures,
-	    fr->fr_retry_after);
-	if (store_record_fetch(d->d_store, &fo, &stats) == -1)
-		log_warnx("source %s: the fetch could not be recorded",
-		    ps->ps_name);
-	else if (fo.fo_error)
-		log_warnx("source %s: %s (failure %d, next try in %llds)",
-		    ps->ps_name, err, ps->ps_failures,
-		    (long long)(fo.fo_next_poll - now));
-	else if (feed) {
-		log_info("source %s: %ld, %zu entries: %d new, %d updated, "
-		    "%d unchanged", ps->ps_name, fr->fr_status,
-		    feed->fd_entries.pl_len, stats.as_added, stats.as_updated,
-		    stats.as_unchanged);
-		websub_seen(d->d_websub, ps->ps_name, feed->fd_hub,
-		    feed->fd_self ? feed->fd_self : ps->ps_url,
-		    stats.as_added + stats.as_updated);
-	}
-	else
-		log_debug("source %s: not modified", ps->ps_name);
+	poll_finish(ps, &fo, fr, nentries);
 	feed_free(feed);
-	if (!ps->ps_paused)
-		timer_at(ps->ps_timer, fo.fo_next_poll * 1000);
 }
 
 int
@@ -360,27 +548,15 @@ poll_due(void *arg)
 {
 	struct poll_source *ps = arg;
 	struct daemon *d = ps->ps_poller->pl_daemon;
-	const struct config *cf = d->d_conf;
 	struct source_health sh;
-	struct fetch_request fq = { 0 };
 
 	if (ps->ps_in_flight || ps->ps_paused)
 		return;
 	if (store_source_get(d->d_store, ps->ps_name, &sh) != 0)
 		return;
-	fq.fq_url = ps->ps_url;
-	fq.fq_etag = sh.sh_etag;
-	fq.fq_last_modified = sh.sh_last_modified;
-	fq.fq_user_agent = cf->cf_user_agent;
-	fq.fq_max_body = cf->cf_max_body;
-	fq.fq_connect_timeout_ms = cf->cf_connect_timeout * 1000;
-	fq.fq_timeout_ms = cf->cf_fetch_timeout * 1000;
-	fq.fq_max_redirects = (int)cf->cf_max_redirects;
-	fq.fq_guard = d->d_guard;
-	log_debug("source %s: fetching %s", ps->ps_name, ps->ps_url);
-	if (fetch_start(d->d_fetcher, &fq, poll_done, ps) == 0)
-		ps->ps_in_flight = 1;
-	else
+	poll_pages_reset(&ps->ps_pages);
+	ps->ps_pages.pg_page = 1;
+	if (poll_start(ps, ps->ps_url, sh.sh_etag, sh.sh_last_modified) == -1)
 		timer_at(ps->ps_timer, clock_now_ms(d->d_clock) + 1000 *
 		    ps->ps_interval);
 	source_health_free(&sh);

@@ -353,10 +353,15 @@ atom_ext(struct xml_reader *xr, struct posting *p, struct atom_entry *ae)
 	case EXT_ORIGIN:
 		a = attr_nonempty(xr, "instance");
 		b = attr_nonempty(xr, "id");
+		c = attr_nonempty(xr, "revision");
 		posting_set(&p->pst_origin_instance, a);
 		posting_set(&p->pst_origin_id, b);
+		if (c == NULL || parse_int64(c, &p->pst_origin_revision) == -1 ||
+		    p->pst_origin_revision < 0)
+			p->pst_origin_revision = 0;
 		free(a);
 		free(b);
+		free(c);
 		return 0;
 	default:
 		break;

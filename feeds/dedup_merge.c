@@ -145,6 +145,7 @@ take_groups(struct posting *out, const struct ranked *r, size_t n)
 			posting_set(&out->pst_origin_instance,
 			    p->pst_origin_instance);
 			posting_set(&out->pst_origin_id, p->pst_origin_id);
+			out->pst_origin_revision = p->pst_origin_revision;
 			origin = 1;
 		}
 	}
@@ -161,6 +162,34 @@ has_category(const struct posting *p, const char *c)
 	return 0;
 }
 
+/*
+ * A copy of a federated posting that a newer copy of the same origin
+ * posting supersedes: the two came along different paths, and the one
+ * with the lower revision at the origin is stale (it would otherwise keep
+ * a posting open that its origin withdrew, as two neighbours hold each
+ * other's old copy).
+ */
+static int
+superseded(const struct merge_record *recs, size_t n, size_t i)
+{
+	const struct posting *p = recs[i].mg_posting, *q;
+	size_t j;
+
+	if (p->pst_origin_instance == NULL || p->pst_origin_id == NULL)
+		return 0;
+	for (j = 0; j < n; j++) {
+		q = recs[j].mg_posting;
+		if (j != i && q->pst_origin_instance != NULL &&
+		    q->pst_origin_id != NULL &&
+		    q->pst_origin_revision > p->pst_origin_revision &&
+		    strcmp(q->pst_origin_instance,
+		    p->pst_origin_instance) == 0 &&
+		    strcmp(q->pst_origin_id, p->pst_origin_id) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 struct posting *
 dedup_merge(const struct merge_record *recs, size_t n,
     const char *const *priority, size_t npriority)
@@ -170,15 +199,20 @@ dedup_merge(const struct merge_record *recs, size_t n,
 	struct ranked *r;
 	size_t i, j, live = 0;
 	int closed = 0;
+	char *current;
 
 	r = xcalloc(n, sizeof(*r));
-	for (i = 0; i < n; i++)
-		live += recs[i].mg_posting->pst_status != POSTING_WITHDRAWN;
+	current = xcalloc(n, sizeof(*current));
+	for (i = 0; i < n; i++) {
+		current[i] = !superseded(recs, n, i);
+		live += current[i] &&
+		    recs[i].mg_posting->pst_status != POSTING_WITHDRAWN;
+	}
 	/* A record its source withdrew (a federated tombstone) carries
 	 * nothing while another still does. */
 	for (i = j = 0; i < n; i++) {
-		if (live > 0 &&
-		    recs[i].mg_posting->pst_status == POSTING_WITHDRAWN)
+		if (!current[i] || (live > 0 &&
+		    recs[i].mg_posting->pst_status == POSTING_WITHDRAWN))
 			continue;
 		r[j].r_rec = &recs[i];
 		r[j++].r_rank = dedup_kind_rank(recs[i].mg_kind, priority,
@@ -228,5 +262,6 @@ dedup_merge(const struct merge_record *recs, size_t n,
 	else if (closed && out->pst_status == POSTING_OPEN)
 		out->pst_status = POSTING_CLOSED;
 	free(r);
+	free(current);
 	return out;
 }

@@ -14,8 +14,10 @@
  * else "closed" when any record says so, else "open" (the store closes
  * what has ended); sources lists every record, in rank order.  A record
  * whose source withdrew it (a federated tombstone) counts only when all
- * are withdrawn: the posting is then withdrawn.  id, revision and
- * date_modified are left for the store.
+ * are withdrawn: the posting is then withdrawn.  Of federated records of
+ * the same origin posting, only those with the highest revision at the
+ * origin count at all (the others are stale copies that came another
+ * way).  id, revision and date_modified are left for the store.
  */
 #ifndef TSUNAGU_DEDUP_MERGE_H
 #define TSUNAGU_DEDUP_MERGE_H

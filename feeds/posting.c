@@ -80,6 +80,16 @@ posting_free(struct posting *p)
 	free(p);
 }
 
+void
+posting_fill_origin(struct posting *p, const char *instance)
+{
+	if (p->pst_origin_instance != NULL || instance == NULL)
+		return;
+	posting_set(&p->pst_origin_instance, instance);
+	posting_set(&p->pst_origin_id, p->pst_id);
+	p->pst_origin_revision = p->pst_revision;
+}
+
 struct posting *
 posting_clone(const struct posting *src)
 {
@@ -331,6 +341,10 @@ posting_content_digest(const struct posting *p, char out[65])
 	}
 	dg_str(ctx, p->pst_origin_instance);
 	dg_str(ctx, p->pst_origin_id);
+	/* Only when known, so that the digests of local entries stay what
+	 * they were before origins had revisions. */
+	if (p->pst_origin_revision > 0)
+		dg_u64(ctx, 'O', (uint64_t)p->pst_origin_revision);
 
 	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
 		crypto_fail();

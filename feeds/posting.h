@@ -40,6 +40,8 @@ struct posting {
 	char	*pst_summary;		/* plain text */
 	int64_t	 pst_published;		/* unix seconds, 0 unknown */
 	int64_t	 pst_modified;		/* unix seconds, 0 unknown */
+	int64_t	 pst_seq;		/* the store's order of changes (feed
+					 * paging); 0 unknown, never written */
 	char	**pst_categories;	/* tags / category codes */
 	size_t	 pst_ncategories;
 
@@ -66,8 +68,12 @@ struct posting {
 	char	*pst_duplicate_of;
 	struct posting_ref *pst_refs;
 	size_t	 pst_nrefs;
+	/* Where the posting was first published: the instance, its id
+	 * and its revision there (0 unknown).  The revision tells which of
+	 * two copies that came along different paths is the newer. */
 	char	*pst_origin_instance;
 	char	*pst_origin_id;
+	int64_t	 pst_origin_revision;
 };
 
 struct posting	*posting_new(void);
@@ -81,6 +87,9 @@ void		 posting_add_ref(struct posting *, const char *source,
 		    const char *kind, const char *url, int64_t fetched);
 /* Drops every ref (the store replaces a parser's refs with its own). */
 void		 posting_clear_refs(struct posting *);
+/* A posting without an origin is one of this instance's: it names itself,
+ * with the posting's id and revision, as published. */
+void		 posting_fill_origin(struct posting *, const char *instance);
 
 const char	*posting_status_name(enum posting_status);
 int		 posting_status_parse(const char *, enum posting_status *);

@@ -90,7 +90,7 @@ refs_to_json(const struct posting *p, int *failed)
 json_t *
 posting_to_json(const struct posting *p)
 {
-	json_t *o, *cats;
+	json_t *o, *cats, *v;
 	int failed = 0;
 	size_t i;
 
@@ -136,6 +136,10 @@ posting_to_json(const struct posting *p)
 	put(o, "sources", refs_to_json(p, &failed), &failed);
 	put_group(o, "origin", &failed, "instance", p->pst_origin_instance,
 	    "id", p->pst_origin_id, NULL, NULL);
+	if (p->pst_origin_revision > 0 && (v = json_object_get(o,
+	    "origin")) != NULL)
+		put(v, "revision", json_integer(p->pst_origin_revision),
+		    &failed);
 
 	if (failed) {
 		json_decref(o);
@@ -384,7 +388,8 @@ parse_tsunagu(const json_t *o, struct posting *p, struct jerr *e)
 	if (origin != NULL &&
 	    (get_str(origin, "origin.", "instance", &p->pst_origin_instance,
 	    e) == -1 ||
-	    get_str(origin, "origin.", "id", &p->pst_origin_id, e) == -1))
+	    get_str(origin, "origin.", "id", &p->pst_origin_id, e) == -1 ||
+	    get_int(origin, "revision", &p->pst_origin_revision, e) == -1))
 		return -1;
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* xmlw.c — xmlTextWriter with a sticky error, and the t:* elements. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,9 +239,16 @@ ext_field(struct xmlw *xw, const struct atom_ext_field *ef,
 			ext_source(xw, name, &p->pst_refs[i]);
 		break;
 	case EXT_ORIGIN: {
+		char rev[24];
 		const char *kv[] = { "instance", p->pst_origin_instance,
-		    "id", p->pst_origin_id };
-		ext_attrs(xw, name, kv, 4);
+		    "id", p->pst_origin_id, "revision", NULL };
+
+		if (p->pst_origin_revision > 0) {
+			snprintf(rev, sizeof(rev), "%" PRId64,
+			    p->pst_origin_revision);
+			kv[5] = rev;
+		}
+		ext_attrs(xw, name, kv, 6);
 		break;
 	}
 	}

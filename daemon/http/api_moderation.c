@@ -98,10 +98,7 @@ preview(struct http_request *hr, const struct posting *p)
 	/* What approval does to it (store_moderation_decide()). */
 	q->pst_revision++;
 	q->pst_modified = api_now(hr);
-	if (q->pst_origin_instance == NULL && fm.fm_instance != NULL) {
-		posting_set(&q->pst_origin_instance, fm.fm_instance);
-		posting_set(&q->pst_origin_id, q->pst_id);
-	}
+	posting_fill_origin(q, fm.fm_instance);
 	item = jsonfeed_item(&fm, q);
 	posting_free(q);
 	return item;

@@ -80,19 +80,22 @@ load_posting(struct http_request *hr, struct posting **p,
 	return -1;
 }
 
-/* "1767225600.p0123", the cursor of the feeds. */
+/* "1767225600.4711", the cursor of the feeds (feed_query.c). */
 static int
 parse_cursor(const char *s, struct admin_posting_query *q)
 {
-	char *end;
-	long long t;
+	char *end, *end2;
+	long long t, seq;
 
 	errno = 0;
 	t = strtoll(s, &end, 10);
-	if (errno || end == s || *end != '.' || end[1] == '\0')
+	if (errno || end == s || *end != '.' || end[1] < '0' || end[1] > '9')
+		return -1;
+	seq = strtoll(end + 1, &end2, 10);
+	if (errno || *end2 != '\0' || seq < 1)
 		return -1;
 	q->apq_after_modified = t;
-	q->apq_after_id = end + 1;
+	q->apq_after_seq = seq;
 	return 0;
 }
 
@@ -186,7 +189,7 @@ filtered_postings(struct http_request *hr,
 	posting_list_init(&list);
 	pq.pq_limit = q->apq_limit;
 	pq.pq_after_modified = q->apq_after_modified;
-	pq.pq_after_id = q->apq_after_id;
+	pq.pq_after_seq = q->apq_after_seq;
 	pq.pq_filter = pf;
 	if (store_postings_query(st, &pq, &list) == -1)
 		return -1;
@@ -246,8 +249,8 @@ postings_list(struct http_request *hr)
 	if (n > q.apq_limit) {
 		shown = q.apq_limit;
 		last = list[shown - 1].ap_posting;
-		xasprintf(&cursor, "%" PRId64 ".%s", last->pst_modified,
-		    last->pst_id);
+		xasprintf(&cursor, "%" PRId64 ".%" PRId64, last->pst_modified,
+		    last->pst_seq);
 	}
 	arr = json_array();
 	for (i = 0; i < shown; i++) {

@@ -37,20 +37,23 @@ feed_format_find(const char *ext)
 	return NULL;
 }
 
-/* "after=1767225600.p0123": the keyset cursor of the next page. */
+/* "after=1767225600.4711": the keyset cursor of the next page, the
+ * date_modified and the change order (seq) of the page's last posting. */
 static int
 parse_cursor(const char *s, struct feed_request *fq)
 {
-	char *end;
-	long long t;
+	char *end, *end2;
+	long long t, seq;
 
 	errno = 0;
 	t = strtoll(s, &end, 10);
-	if (errno || end == s || *end != '.' || end[1] == '\0' ||
-	    strlen(end + 1) > 200)
+	if (errno || end == s || *end != '.' || end[1] < '0' || end[1] > '9')
+		return -1;
+	seq = strtoll(end + 1, &end2, 10);
+	if (errno || *end2 != '\0' || seq < 1)
 		return -1;
 	fq->fq_after_modified = t;
-	fq->fq_after_id = xstrdup(end + 1);
+	fq->fq_after_seq = seq;
 	return 0;
 }
 
@@ -96,7 +99,7 @@ read_params(const struct evkeyvalq *query, int sub, struct feed_request *fq,
 				return -1;
 			}
 		} else if (strcmp(kv->key, "after") == 0) {
-			if (fq->fq_after_id != NULL ||
+			if (fq->fq_after_seq > 0 ||
 			    parse_cursor(kv->value, fq) == -1) {
 				snprintf(err, errlen, "after: not a cursor from "
 				    "a next link");
@@ -122,17 +125,15 @@ read_params(const struct evkeyvalq *query, int sub, struct feed_request *fq,
 /* The query string: filters, then after, limit and token. */
 static int
 page_query(const struct feed_request *fq, struct buf *b, int64_t after_mod,
-    const char *after_id, int with_limit)
+    int64_t after_seq, int with_limit)
 {
 	int rc = 0;
 
 	if (fq->fq_sub == NULL)
 		rc |= feed_filter_canonical(&fq->fq_filter, b);
-	if (after_id != NULL) {
-		rc |= buf_printf(b, "%safter=%" PRId64 ".", b->len ? "&" : "",
-		    after_mod);
-		rc |= feed_filter_encode(b, after_id);
-	}
+	if (after_seq > 0)
+		rc |= buf_printf(b, "%safter=%" PRId64 ".%" PRId64,
+		    b->len ? "&" : "", after_mod, after_seq);
 	if (with_limit)
 		rc |= buf_printf(b, "%slimit=%zu", b->len ? "&" : "",
 		    fq->fq_limit);
@@ -145,13 +146,13 @@ page_query(const struct feed_request *fq, struct buf *b, int64_t after_mod,
 
 static char *
 page_url(const struct feed_request *fq, int64_t after_mod,
-    const char *after_id, int with_limit)
+    int64_t after_seq, int with_limit)
 {
 	struct buf q;
 	char *url = NULL;
 
 	buf_init(&q, FEED_URL_MAX);
-	if (page_query(fq, &q, after_mod, after_id, with_limit) == 0)
+	if (page_query(fq, &q, after_mod, after_seq, with_limit) == 0)
 		xasprintf(&url, "%s%s%s", fq->fq_doc_url, q.len ? "?" : "",
 		    q.len ? q.data : "");
 	buf_free(&q);
@@ -160,9 +161,9 @@ page_url(const struct feed_request *fq, int64_t after_mod,
 
 char *
 feed_request_next_url(const struct feed_request *fq, int64_t modified,
-    const char *id)
+    int64_t seq)
 {
-	return page_url(fq, modified, id, 1);
+	return page_url(fq, modified, seq, 1);
 }
 
 /*
@@ -312,8 +313,8 @@ feed_request_build(struct daemon *d, const char *path,
 	}
 	fq->fq_doc_url = buf_release(&doc, NULL);
 	/* With a cursor the URL says the page size too, as next links do. */
-	fq->fq_self = page_url(fq, fq->fq_after_modified, fq->fq_after_id,
-	    fq->fq_limit_given || fq->fq_after_id != NULL);
+	fq->fq_self = page_url(fq, fq->fq_after_modified, fq->fq_after_seq,
+	    fq->fq_limit_given || fq->fq_after_seq > 0);
 	if (fq->fq_self == NULL || make_key(d, fq) == -1) {
 		*status = 414;
 		snprintf(err, errlen, "the feed's URL is too long");
@@ -373,7 +374,6 @@ feed_request_clear(struct feed_request *fq)
 {
 	feed_filter_clear(&fq->fq_filter);
 	free(fq->fq_sub);
-	free(fq->fq_after_id);
 	free(fq->fq_token);
 	free(fq->fq_doc_url);
 	free(fq->fq_self);

@@ -46,7 +46,7 @@ struct feed_request {
 	size_t				 fq_limit;
 	int				 fq_limit_given;
 	int64_t				 fq_after_modified;
-	char				*fq_after_id;	/* NULL: first page */
+	int64_t				 fq_after_seq;	/* 0: first page */
 	char				*fq_token;
 	char				*fq_doc_url;	/* BASE/feeds/all.atom */
 	char				*fq_self;
@@ -70,9 +70,9 @@ int	 feed_request_build(struct daemon *, const char *path,
  */
 int	 feed_request_from_url(struct daemon *, const char *url,
 	    struct feed_request *, int *status, char *err, size_t errlen);
-/* The URL of the page after the posting (modified, id). */
+/* The URL of the page after the posting (modified, seq). */
 char	*feed_request_next_url(const struct feed_request *, int64_t modified,
-	    const char *id);
+	    int64_t seq);
 void	 feed_request_clear(struct feed_request *);
 
 #endif

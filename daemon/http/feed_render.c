@@ -18,16 +18,6 @@
 /* More changed postings than this since a check: render again. */
 #define REVALIDATE_MAX_CHANGES	4096
 
-/* Local postings name this instance as their origin. */
-static void
-fill_origin(struct posting *p, const char *instance)
-{
-	if (p->pst_origin_instance == NULL) {
-		posting_set(&p->pst_origin_instance, instance);
-		posting_set(&p->pst_origin_id, p->pst_id);
-	}
-}
-
 /*
  * WebSub topics are the first pages of feeds that are not private
  * (hub_topic.h): only those name the hub.
@@ -35,7 +25,7 @@ fill_origin(struct posting *p, const char *instance)
 static int
 names_hub(struct daemon *d, const struct feed_request *fq)
 {
-	return d->d_hub_enabled && !fq->fq_private && fq->fq_after_id == NULL;
+	return d->d_hub_enabled && !fq->fq_private && fq->fq_after_seq == 0;
 }
 
 static char *
@@ -122,7 +112,7 @@ feed_render(struct daemon *d, const struct feed_request *fq)
 	/* One more than asked tells whether a next page exists. */
 	pq.pq_limit = fq->fq_limit + 1;
 	pq.pq_after_modified = fq->fq_after_modified;
-	pq.pq_after_id = fq->fq_after_id;
+	pq.pq_after_seq = fq->fq_after_seq;
 	pq.pq_now = clock_now(d->d_clock);
 	if (store_postings_query(d->d_store, &pq, &list) == -1)
 		goto fail;
@@ -133,10 +123,10 @@ feed_render(struct daemon *d, const struct feed_request *fq)
 		last = list.pl_items[fq->fq_limit - 1];
 		after = list.pl_items[fq->fq_limit];
 		next = feed_request_next_url(fq, last->pst_modified,
-		    last->pst_id);
+		    last->pst_seq);
 		fr->fr_has_next = 1;
 		fr->fr_next_modified = after->pst_modified;
-		fr->fr_next_id = xstrdup(after->pst_id);
+		fr->fr_next_seq = after->pst_seq;
 		posting_free(list.pl_items[--list.pl_len]);
 	}
 	title = feed_title(d, fq);
@@ -150,7 +140,7 @@ feed_render(struct daemon *d, const struct feed_request *fq)
 	fm.fm_next_url = next;
 	fm.fm_instance = d->d_conf->cf_instance;
 	for (i = 0; i < list.pl_len; i++) {
-		fill_origin(list.pl_items[i], d->d_conf->cf_instance);
+		posting_fill_origin(list.pl_items[i], d->d_conf->cf_instance);
 		if (list.pl_items[i]->pst_modified > fm.fm_updated)
 			fm.fm_updated = list.pl_items[i]->pst_modified;
 	}
@@ -220,10 +210,10 @@ feed_revalidate(struct daemon *d, struct feed_rep *fr,
 		pq.pq_filter = &fq->fq_filter;
 		pq.pq_limit = 1;
 		pq.pq_after_modified = fq->fq_after_modified;
-		pq.pq_after_id = fq->fq_after_id;
+		pq.pq_after_seq = fq->fq_after_seq;
 		if (fr->fr_has_next) {
 			pq.pq_above_modified = fr->fr_next_modified;
-			pq.pq_above_id = fr->fr_next_id;
+			pq.pq_above_seq = fr->fr_next_seq;
 		}
 		pq.pq_now = clock_now(d->d_clock);
 		pq.pq_changed_after = fr->fr_seq;

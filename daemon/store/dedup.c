@@ -747,6 +747,13 @@ place_all(struct dedup_fetch *df, struct dedup_rec **pending, size_t n)
 	return 0;
 }
 
+static int
+own_posting(const struct dedup_fetch *df, const struct posting *p)
+{
+	return df->df_instance != NULL && p->pst_origin_instance != NULL &&
+	    strcmp(p->pst_origin_instance, df->df_instance) == 0;
+}
+
 int
 dedup_apply(struct store *st, const struct fetch_outcome *fo,
     const char *kind, struct apply_stats *as)
@@ -775,7 +782,15 @@ dedup_apply(struct store *st, const struct fetch_outcome *fo,
 		return -1;
 	recs = xcalloc(n + 1, sizeof(*recs));
 	for (i = k = 0; i < n; i++) {
-		struct dedup_rec *r = xcalloc(1, sizeof(*r));
+		struct dedup_rec *r;
+
+		/* A posting of ours coming back through a neighbour: never
+		 * imported again, whatever the neighbour made of it. */
+		if (own_posting(&df, pl->pl_items[i])) {
+			as->as_unchanged++;
+			continue;
+		}
+		r = xcalloc(1, sizeof(*r));
 
 		r->dr_posting = decorate(pl->pl_items[i], fo, kind);
 		if ((r->dr_doc = store_doc_encode(r->dr_posting)) == NULL) {

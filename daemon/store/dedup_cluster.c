@@ -364,56 +364,6 @@ older(const struct cand *a, const struct cand *b)
 	return strcmp(a->c_id, b->c_id) < 0;
 }
 
-/* The posting a merged one went into (following merges), or NULL. */
-static int
-live_posting(struct store *st, const char *id, char **out)
-{
-	static const char sql[] =
-	    "SELECT merged_into FROM dedup_clusters WHERE posting_id = ?1";
-	sqlite3_stmt *stmt;
-	char *cur = xstrdup(id), *next;
-	int hops, rc;
-
-	*out = NULL;
-	for (hops = 0; hops < MERGE_CHAIN_MAX; hops++) {
-		if ((stmt = store_stmt(st, sql)) == NULL ||
-		    store_bind(st, stmt, "s", cur) == -1) {
-			free(cur);
-			return -1;
-		}
-		next = NULL;
-		if ((rc = store_step(st, stmt, __func__)) == 1)
-			next = store_column_str(stmt, 0);
-		store_reset(stmt);
-		if (rc != 1) {
-			free(cur);
-			return rc == -1 ? -1 : 0;
-		}
-		if (next == NULL) {
-			*out = cur;
-			return 0;
-		}
-		free(cur);
-		cur = next;
-	}
-	free(cur);
-	return 0;
-}
-
-/* A federated record of a posting of ours comes back: that posting. */
-static int
-own_origin(struct dedup_fetch *df, const struct dedup_rec *r, char **id)
-{
-	const struct posting *p = r->dr_posting;
-
-	*id = NULL;
-	if (df->df_instance == NULL || p->pst_origin_instance == NULL ||
-	    p->pst_origin_id == NULL ||
-	    strcmp(p->pst_origin_instance, df->df_instance) != 0)
-		return 0;
-	return live_posting(df->df_st, p->pst_origin_id, id);
-}
-
 static void
 why_of(struct dedup_why *w, const struct match_result *mr,
     const struct cand *c)
@@ -495,12 +445,10 @@ place_changed(struct dedup_fetch *df, struct dedup_rec *r)
 int
 dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 {
-	struct dedup_why why = { .dw_rule = "origin", .dw_score = -1,
-	    .dw_title = -1, .dw_place = -1 };
+	struct dedup_why why;
 	struct match_cluster *mc = NULL;
 	struct match_result mr;
 	struct cand *c = NULL;
-	char *ours = NULL;
 	size_t n = 0, i;
 	int rc = -1, join;
 
@@ -513,14 +461,6 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 		    sizeof(*df->df_new));
 		df->df_new[df->df_nnew++] = r;
 		return 0;
-	}
-	if (own_origin(df, r, &ours) == -1)
-		return -1;
-	if (ours != NULL) {
-		rc = dedup_entry_insert(df, r, ours, &why);
-		dedup_dirty(df, ours);
-		free(ours);
-		return rc;
 	}
 	if (load_candidates(df, r, &c, &n) == -1)
 		return -1;

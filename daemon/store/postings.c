@@ -46,7 +46,10 @@ record_health(struct store *st, const struct fetch_outcome *fo)
 	static const char failed[] =
 	    "UPDATE sources SET fetches = fetches + 1, errors = errors + 1, "
 	    "error = ?2, error_code = ?3, failures = ?4, http_status = ?5, "
-	    "last_attempt = ?6, next_poll = ?7 WHERE name = ?1";
+	    "last_attempt = ?6, next_poll = ?7, "
+	    "etag = CASE WHEN ?8 THEN NULL ELSE etag END, "
+	    "last_modified = CASE WHEN ?8 THEN NULL ELSE last_modified END "
+	    "WHERE name = ?1";
 	static const char succeeded[] =
 	    "UPDATE sources SET fetches = fetches + 1, error = NULL, "
 	    "error_code = NULL, failures = 0, http_status = ?2, "
@@ -57,9 +60,10 @@ record_health(struct store *st, const struct fetch_outcome *fo)
 
 	if (fo->fo_error != NULL) {
 		if ((stmt = store_stmt(st, failed)) == NULL ||
-		    store_bind(st, stmt, "sssilII", fo->fo_source,
+		    store_bind(st, stmt, "sssilIIi", fo->fo_source,
 		    fo->fo_error, fo->fo_error_code, fo->fo_failures,
-		    fo->fo_http_status, fo->fo_attempt, fo->fo_next_poll) == -1)
+		    fo->fo_http_status, fo->fo_attempt, fo->fo_next_poll,
+		    fo->fo_forget_validators) == -1)
 			return -1;
 	} else {
 		if ((stmt = store_stmt(st, succeeded)) == NULL ||
@@ -155,7 +159,7 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 	if (store_begin(st, __func__) == -1)
 		return -1;
 	if (source_kind(st, fo->fo_source, &kind) == -1 ||
-	    record_health(st, fo) == -1)
+	    (!fo->fo_continued && record_health(st, fo) == -1))
 		goto fail;
 	/* Records, clusters and postings: dedup.c. */
 	if (fo->fo_error == NULL && fo->fo_entries != NULL &&

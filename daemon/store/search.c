@@ -249,7 +249,7 @@ build(struct store *st, const struct posting_query *pq, struct sqlq *q)
 	if ((moderated = has_moderation(st)) == -1)
 		return -1;
 	buf_init(&q->q_sql, SEARCH_SQL_MAX);
-	sql(q, "SELECT p.doc FROM postings p WHERE 1");
+	sql(q, "SELECT p.doc, p.seq FROM postings p WHERE 1");
 	if (moderated)
 		sql(q, " AND p.moderation = 'published'");
 	if (f != NULL) {
@@ -267,18 +267,18 @@ build(struct store *st, const struct posting_query *pq, struct sqlq *q)
 		bind_int(q, pq->pq_now - POSTING_TOMBSTONE_SECONDS);
 		sql(q, ")");
 	}
-	if (pq->pq_after_id != NULL) {
-		sql(q, " AND (p.date_modified, p.id) < (");
+	if (pq->pq_after_seq > 0) {
+		sql(q, " AND (p.date_modified, p.seq) < (");
 		bind_int(q, pq->pq_after_modified);
 		sql(q, ", ");
-		bind_text(q, pq->pq_after_id);
+		bind_int(q, pq->pq_after_seq);
 		sql(q, ")");
 	}
-	if (pq->pq_above_id != NULL) {
-		sql(q, " AND (p.date_modified, p.id) > (");
+	if (pq->pq_above_seq > 0) {
+		sql(q, " AND (p.date_modified, p.seq) > (");
 		bind_int(q, pq->pq_above_modified);
 		sql(q, ", ");
-		bind_text(q, pq->pq_above_id);
+		bind_int(q, pq->pq_above_seq);
 		sql(q, ")");
 	}
 	if (pq->pq_changed_after > 0) {
@@ -287,7 +287,7 @@ build(struct store *st, const struct posting_query *pq, struct sqlq *q)
 		bind_int(q, pq->pq_changed_after);
 		sql(q, ")");
 	}
-	sql(q, " ORDER BY p.date_modified DESC, p.id DESC LIMIT ");
+	sql(q, " ORDER BY p.date_modified DESC, p.seq DESC LIMIT ");
 	/* 0: no limit; callers apply the feed's cap. */
 	bind_int(q, pq->pq_limit == 0 || pq->pq_limit > INT64_MAX ? -1 :
 	    (int64_t)pq->pq_limit);
@@ -363,6 +363,7 @@ store_postings_query(struct store *st, const struct posting_query *pq,
 			rc = -1;
 			break;
 		}
+		p->pst_seq = sqlite3_column_int64(stmt, 1);
 		posting_list_push(out, p);
 	}
  done:

@@ -95,6 +95,14 @@ struct fetch_outcome {
 	 * (store_set_policy(), withdraw_after).  A source whose format is
 	 * csv or ical is a snapshot without it. */
 	int		 fo_snapshot;
+	/* 1: one page of a paged feed (RFC 5005 next links) with more to
+	 * come: its entries are applied, the health and validators wait for
+	 * the last page. */
+	int		 fo_continued;
+	/* 1 (with fo_error): a page after the first failed, so the
+	 * validators of the first no longer stand for the whole feed; the
+	 * next poll reads every page again. */
+	int		 fo_forget_validators;
 };
 
 struct apply_stats {
@@ -141,7 +149,7 @@ int	 store_record_fetch(struct store *, const struct fetch_outcome *,
  *     is gone; 0: the default (3 for a snapshot source; a source that is
  *     no snapshot by format becomes one when this is set).
  *   sp_instance: this instance's name: a federated record whose origin is
- *     this instance is a posting of ours coming back, and joins it.
+ *     this instance is a posting of ours coming back, and is skipped.
  */
 struct store_policy {
 	const char *const *(*sp_kind_priority)(void *arg, size_t *n);
@@ -221,24 +229,25 @@ struct posting_filter;
 
 struct posting_query {
 	size_t		 pq_limit;
-	/* Keyset cursor for paging: postings strictly after (modified, id)
-	 * in the newest-first order; pq_after_id NULL starts at the top. */
+	/* Keyset cursor for paging: postings strictly after (modified, seq)
+	 * in the newest-first order; pq_after_seq 0 starts at the top. */
 	int64_t		 pq_after_modified;
-	const char	*pq_after_id;
+	int64_t		 pq_after_seq;
 	/* The feed filters (search.c); NULL: every posting. */
 	const struct posting_filter *pq_filter;
 	/* > 0: withdrawn postings whose date_modified is more than
 	 * POSTING_TOMBSTONE_SECONDS before pq_now are left out. */
 	int64_t		 pq_now;
-	/* Only postings strictly before (modified, id) in the newest-first
-	 * order, i.e. newer; pq_above_id NULL: no such bound. */
+	/* Only postings strictly before (modified, seq) in the newest-first
+	 * order, i.e. newer; pq_above_seq 0: no such bound. */
 	int64_t		 pq_above_modified;
-	const char	*pq_above_id;
+	int64_t		 pq_above_seq;
 	/* > 0: only postings changed after this change sequence. */
 	int64_t		 pq_changed_after;
 };
 
-/* Newest date_modified first, then id (both descending); appends to out
+/* Newest date_modified first, then the later change (seq; both
+ * descending), with pst_seq filled in; appends to out
  * (left as it was on -1).  pq_limit 0 means no limit.  Postings that the
  * admin API holds back (moderation other than "published") are never
  * returned. */
@@ -437,7 +446,7 @@ struct admin_posting_query {
 	const char	*apq_organization;	/* NULL: any, else its own */
 	size_t		 apq_limit;		/* 0: no limit */
 	int64_t		 apq_after_modified;	/* keyset cursor, as feeds */
-	const char	*apq_after_id;
+	int64_t		 apq_after_seq;		/* 0: from the top */
 };
 
 /* One posting of a list, with its moderation state. */

@@ -175,12 +175,12 @@ store_admin_postings(struct store *st, const struct admin_posting_query *q,
 {
 	/* NULL parameters match anything; the cursor as the feeds page. */
 	static const char sql[] =
-	    "SELECT p.doc, p.moderation, s.organization FROM postings p "
+	    "SELECT p.doc, p.moderation, s.organization, p.seq FROM postings p "
 	    "LEFT JOIN submissions s ON s.posting_id = p.id "
 	    "WHERE (?2 IS NULL OR p.moderation = ?2) "
 	    "AND (?3 IS NULL OR s.organization = ?3) "
-	    "AND (?5 IS NULL OR (p.date_modified, p.id) < (?4, ?5)) "
-	    "ORDER BY p.date_modified DESC, p.id DESC LIMIT ?1";
+	    "AND (?5 = 0 OR (p.date_modified, p.seq) < (?4, ?5)) "
+	    "ORDER BY p.date_modified DESC, p.seq DESC LIMIT ?1";
 	struct admin_posting *list = NULL;
 	sqlite3_stmt *stmt;
 	size_t len = 0, cap = 0;
@@ -192,9 +192,9 @@ store_admin_postings(struct store *st, const struct admin_posting_query *q,
 	limit = q->apq_limit == 0 || q->apq_limit > INT64_MAX ? -1 :
 	    (int64_t)q->apq_limit;
 	if ((stmt = store_stmt(st, sql)) == NULL ||
-	    store_bind(st, stmt, "IssIs", limit, q->apq_moderation,
+	    store_bind(st, stmt, "IssII", limit, q->apq_moderation,
 	    q->apq_organization, q->apq_after_modified,
-	    q->apq_after_id) == -1)
+	    q->apq_after_seq) == -1)
 		return -1;
 	while ((rc = store_step(st, stmt, __func__)) == 1) {
 		struct posting *p;
@@ -207,6 +207,7 @@ store_admin_postings(struct store *st, const struct admin_posting_query *q,
 			cap = cap ? cap * 2 : 16;
 			list = xreallocarray(list, cap, sizeof(*list));
 		}
+		p->pst_seq = sqlite3_column_int64(stmt, 3);
 		list[len].ap_posting = p;
 		list[len].ap_moderation = store_column_str(stmt, 1);
 		list[len].ap_organization = store_column_str(stmt, 2);

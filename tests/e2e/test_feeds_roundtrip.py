@@ -73,7 +73,8 @@ class RoundTripTest(harness.TestCase):
                                  {k: v for k, v in at.items()
                                   if k not in OWN})
                 self.assertEqual(bt["origin"], {"instance": "kariya-a",
-                                                "id": at["id"]})
+                                                "id": at["id"],
+                                                "revision": at["revision"]})
                 self.assertNotEqual(bt["id"], at["id"])
                 self.assertEqual([s["kind"] for s in bt["sources"]],
                                  ["federation"])

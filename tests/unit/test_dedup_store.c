@@ -897,7 +897,7 @@ test_federation(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_policy sp = { .sp_instance = instance_kariya };
-	struct posting *a, *b, *back;
+	struct posting *a, *b, *back, *p;
 	char ours[32], id[32];
 
 	source(fx, "city", "city", "rss");
@@ -907,7 +907,8 @@ test_federation(void **state)
 	fetch(fx, "city", T0, 0, ev("c1", "https://c.example/1",
 	    "亀城公園 花いっぱい植栽", "2026-05-17T09:00:00+09:00", NULL), NULL);
 	snprintf(ours, sizeof(ours), "%s", posting_of(fx, "city", "c1"));
-	/* Our own posting comes back through a neighbour: it is ours. */
+	/* Our own posting comes back through a neighbour: never imported
+	 * again, whatever the neighbour made of it. */
 	back = ev("tag:chiryu,2026:x", "https://c.example/1", "花植え",
 	    "2026-06-01", NULL);
 	posting_set(&back->pst_origin_instance, "kariya");
@@ -917,15 +918,21 @@ test_federation(void **state)
 	    "2026-05-03T09:00:00+09:00", NULL);
 	posting_set(&a->pst_origin_instance, "chiryu");
 	posting_set(&a->pst_origin_id, "p00000000000000000009");
+	a->pst_origin_revision = 1;
 	posting_set(&a->pst_kind, "city");
 	b = ev("tag:anjo,2026:1", "https://anjo.example/1", "山車の運行",
 	    "2026-05-04", NULL);
 	posting_set(&b->pst_origin_instance, "chiryu");
 	posting_set(&b->pst_origin_id, "p00000000000000000009");
+	b->pst_origin_revision = 1;
 	fetch(fx, "chiryu", T0 + MIN, 0, back, a, NULL);
 	fetch(fx, "anjo", T0 + 2 * MIN, 0, b, NULL);
-	assert_string_equal(posting_of(fx, "chiryu", "tag:chiryu,2026:x"),
-	    ours);
+	assert_int_equal(raw_int(fx, "SELECT count(*) FROM entries WHERE "
+	    "source = 'chiryu' AND entry_key = 'tag:chiryu,2026:x'"), 0);
+	p = get(fx, ours);
+	assert_int_equal(p->pst_nrefs, 1);
+	assert_string_equal(p->pst_refs[0].ref_source, "city");
+	posting_free(p);
 	snprintf(id, sizeof(id), "%s", posting_of(fx, "anjo",
 	    "tag:anjo,2026:1"));
 	assert_string_equal(posting_of(fx, "chiryu", "tag:chiryu,2026:9"),
@@ -935,7 +942,35 @@ test_federation(void **state)
 	/* The kind at its origin; the origin kept. */
 	assert_string_equal(a->pst_kind, "city");
 	assert_string_equal(a->pst_origin_instance, "chiryu");
+	assert_int_equal(a->pst_origin_revision, 1);
 	posting_free(a);
+
+	/* The origin withdraws it; anjo's copy says so (revision 2), the
+	 * stale copy from chiryu's path still says open: withdrawn. */
+	b = ev("tag:anjo,2026:1", "https://anjo.example/1", "山車の運行",
+	    "2026-05-04", NULL);
+	posting_set(&b->pst_origin_instance, "chiryu");
+	posting_set(&b->pst_origin_id, "p00000000000000000009");
+	b->pst_origin_revision = 2;
+	b->pst_status = POSTING_WITHDRAWN;
+	fetch(fx, "anjo", T0 + 3 * MIN, 0, b, NULL);
+	p = get(fx, id);
+	assert_int_equal(p->pst_status, POSTING_WITHDRAWN);
+	assert_int_equal(p->pst_origin_revision, 2);
+	posting_free(p);
+	/* It comes back at the origin (revision 3), seen through chiryu
+	 * first: open again, anjo's tombstone being older. */
+	a = ev("tag:chiryu,2026:9", "https://chiryu.example/9", "知立まつり",
+	    "2026-05-03T09:00:00+09:00", NULL);
+	posting_set(&a->pst_origin_instance, "chiryu");
+	posting_set(&a->pst_origin_id, "p00000000000000000009");
+	a->pst_origin_revision = 3;
+	posting_set(&a->pst_kind, "city");
+	fetch(fx, "chiryu", T0 + 4 * MIN, 0, a, NULL);
+	p = get(fx, id);
+	assert_int_equal(p->pst_status, POSTING_OPEN);
+	assert_int_equal(p->pst_origin_revision, 3);
+	posting_free(p);
 	store_set_policy(fx->st, NULL);
 }
 

@@ -161,6 +161,25 @@ titles(const struct posting_query *pq)
 	return out;
 }
 
+/* The change order of a posting, as the feeds page by it. */
+static int64_t
+seq_of(const char *id)
+{
+	struct posting_query pq = { 0 };
+	struct posting_list pl;
+	int64_t seq = 0;
+	size_t i;
+
+	posting_list_init(&pl);
+	assert_int_equal(store_postings_query(fx->st, &pq, &pl), 0);
+	for (i = 0; i < pl.pl_len; i++)
+		if (strcmp(pl.pl_items[i]->pst_id, id) == 0)
+			seq = pl.pl_items[i]->pst_seq;
+	posting_list_clear(&pl);
+	assert_true(seq > 0);
+	return seq;
+}
+
 static void
 vals(struct filter_values *fv, int n, ...)
 {
@@ -481,12 +500,12 @@ test_paging_bounds(void **state)
 	assert_string_equal(titles(&pq), "p4|p2");
 	/* After p2 (older), above p0 (newer than it): nothing between. */
 	pq.pq_after_modified = T0 + 2;
-	pq.pq_after_id = ids[2];
+	pq.pq_after_seq = seq_of(ids[2]);
 	assert_string_equal(titles(&pq), "p0");
 	pq.pq_above_modified = T0;
-	pq.pq_above_id = ids[0];
+	pq.pq_above_seq = seq_of(ids[0]);
 	assert_string_equal(titles(&pq), "");
-	pq.pq_after_id = NULL;
+	pq.pq_after_seq = 0;
 	pq.pq_limit = 0;
 	assert_string_equal(titles(&pq), "p4|p2");
 	clear(&f);

@@ -514,11 +514,11 @@ test_paging(void **state)
 		for (j = i; j < page.pl_len; j++) {
 			p = page.pl_items[j];
 			if (prev != NULL) {
-				/* Strictly descending by (modified, id). */
+				/* Strictly descending by (modified, seq). */
 				assert_true(p->pst_modified <
 				    prev->pst_modified ||
 				    (p->pst_modified == prev->pst_modified &&
-				    strcmp(p->pst_id, prev->pst_id) < 0));
+				    p->pst_seq < prev->pst_seq));
 			}
 			assert_string_equal(p->pst_id,
 			    all.pl_items[seen]->pst_id);
@@ -526,7 +526,7 @@ test_paging(void **state)
 			prev = p;
 		}
 		q.pq_after_modified = prev->pst_modified;
-		q.pq_after_id = prev->pst_id;
+		q.pq_after_seq = prev->pst_seq;
 	}
 	assert_int_equal(seen, 30);
 	for (i = 0; i < seen; i++)
