@@ -7,24 +7,6 @@
 -- Before, ties within a second were broken by id, which let a change
 -- fall behind postings of the same second on a later page.
 ALTER TABLE postings ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
-UPDATE postings SET seq = rowid;
-
-CREATE INDEX postings_by_seq ON postings (seq);
-
-CREATE TRIGGER postings_seq_on_insert AFTER INSERT ON postings
-BEGIN
-	UPDATE postings SET seq = (SELECT max(seq) FROM postings) + 1
-	WHERE rowid = NEW.rowid;
-END;
-
--- The trigger's own UPDATE leaves seq changed, so it does not fire again
--- (and recursive_triggers is off).
-CREATE TRIGGER postings_seq_on_update AFTER UPDATE ON postings
-WHEN NEW.seq = OLD.seq
-BEGIN
-	UPDATE postings SET seq = (SELECT max(seq) FROM postings) + 1
-	WHERE rowid = NEW.rowid;
-END;
 
 -- The search rows follow a posting's document, not its place in the
 -- order: the update that only moves seq leaves them alone.
@@ -52,6 +34,26 @@ BEGIN
 	INSERT INTO posting_changes (posting_id) VALUES (OLD.id);
 	INSERT INTO posting_changes (posting_id)
 	    SELECT NEW.id WHERE NEW.id <> OLD.id;
+END;
+
+-- The postings already stored, in no particular order within a second.
+UPDATE postings SET seq = rowid;
+
+CREATE INDEX postings_by_seq ON postings (seq);
+
+CREATE TRIGGER postings_seq_on_insert AFTER INSERT ON postings
+BEGIN
+	UPDATE postings SET seq = (SELECT max(seq) FROM postings) + 1
+	WHERE rowid = NEW.rowid;
+END;
+
+-- The trigger's own UPDATE leaves seq changed, so it does not fire again
+-- (and recursive_triggers is off).
+CREATE TRIGGER postings_seq_on_update AFTER UPDATE ON postings
+WHEN NEW.seq = OLD.seq
+BEGIN
+	UPDATE postings SET seq = (SELECT max(seq) FROM postings) + 1
+	WHERE rowid = NEW.rowid;
 END;
 
 DROP INDEX postings_by_modified;
