@@ -4,7 +4,8 @@
 carry them, for two regions:
 
     python3 make_heldout.py tama > tama.jsonl          # split "tune"
-    python3 make_heldout.py bayside > heldout.jsonl    # split "held"
+    python3 make_heldout.py bayside > bayside.jsonl    # split "tune"
+    python3 make_heldout.py saitama > heldout.jsonl    # split "held"
 
 TSUNAGU_SHARED_DATA names the shared data directory (default
 ../../../../shared/data).  The output is committed, so the tests never run
@@ -16,13 +17,18 @@ read to improve the matcher, so it all became tuning data.  The "tama"
 region was then written as a fresh held-out part, before the matcher was
 changed, and measured once (precision 1.0, recall 0.589); its misses were
 then read too, so it is tuning data now.  The "bayside" region was written
-after that measurement and before its misses were looked at; the matcher
+after that measurement and before those misses were looked at, then
+measured once with the matcher tuned on the rest (precision 0.936, recall
+0.798), and read: tuning data too.  The "saitama" region was written after
+that measurement and before the bayside misses were looked at; the matcher
 is not tuned on it.  It is the held-out part.
 
 tama:    the 2022 rows of 三鷹, 武蔵野, 調布, 小平, 西東京, 国立 and 杉並, for
          an instance in 三鷹 (region 132047).
 bayside: the 2022 rows of 浦安, 市川 and 船橋 (and one of 柏), for an
          instance in 浦安 (region 122271).
+saitama: the 2022 rows of 所沢, 狭山 and 入間 (and some of 三芳 and 富士見),
+         for an instance in 所沢 (region 112089).
 
 Each event is a real row of a CSV — its title, date, times, address and
 URL as the municipality published them, with recurring events as one row
@@ -87,9 +93,10 @@ REGIONS = {
                N: "https://tama-npo.example.net/blog/%d"},
         shakyo_guid="tag:mitakashakyo.example.or.jp,2022:entry/%d",
         utm="utm_source=tama-corp&utm_medium=intranet"),
-    # 浦安: the held-out part.
+    # 浦安: measured once as the held-out part (precision 0.94, recall
+    # 0.80), then read: tuning data since.
     "bayside": dict(
-        split="held", region="122271", prefix="H",
+        split="tune", region="122271", prefix="H",
         names={MC: "urayasu-city", MW: "ichikawa-city", S: "urayasu-shakyo",
                A: "bayside-corp-vc", N: "urayasu-npo-net",
                F: "funabashi-fed"},
@@ -100,6 +107,19 @@ REGIONS = {
                N: "https://urayasu-npo.example.org/posts/%d"},
         shakyo_guid="urn:urayasushakyo:news:%d",
         utm="utm_source=bayside&utm_medium=portal&utm_campaign=csr"),
+    # 所沢: the held-out part.
+    "saitama": dict(
+        split="held", region="112089", prefix="S",
+        names={MC: "tokorozawa-city", MW: "sayama-city",
+               S: "tokorozawa-shakyo", A: "seibu-corp-vc",
+               N: "tokorozawa-npo-net", F: "iruma-fed"},
+        city_of={"112089": MC, "112151": MW},
+        fed_instance="iruma",
+        links={S: "https://tokorozawa-shakyo.example.or.jp/topics/%d",
+               A: "https://intra.seibu-corp.example.jp/vc/event?id=%d",
+               N: "https://tokorozawa-npo.example.jp/archives/%d"},
+        shakyo_guid="https://tokorozawa-shakyo.example.or.jp/topics/%d",
+        utm="utm_source=seibu&utm_medium=intra"),
 }
 
 FW_TABLE = {c: chr(ord(c) + 0xFEE0) for c in
@@ -615,6 +635,127 @@ def bayside():
     OWN(A, "社内献血会", "2022-02-09", "10:00", "15:00", "本社 健康管理室")
 
 
+def saitama():
+    """The 2022 rows of 所沢, 狭山 and 入間 (and some of 三芳 and 富士見)."""
+    # 所沢市 (the instance's own city)
+    E("112089", 12, [MC, S], place="セカンドキャリアセンター所沢",
+      hard="monthly:second-career",
+      say={S: dict(title="シニア就職支援セミナー(セカンドキャリアセンター"
+                         "所沢)")})
+    E("112089", 13, [MC, A], place="セカンドキャリアセンター所沢",
+      hard="monthly:second-career")
+    E("112089", 36, [MC, N], place="所沢市保健センター 調理室",
+      say={N: dict(title="男の料理教室 参加者募集")})
+    E("112089", 41, [MC, S, N], place="吾妻公民館")
+    E("112089", 43, [MC, A], place="小手指公民館分館")
+    E("112089", 45, [MC, N], place="所沢市保健センター")
+    E("112089", 59, [MC, S, A], place="富岡まちづくりセンター",
+      say={A: dict(title="味噌作り講座(富岡)")})
+    E("112089", 60, [MC, A, N], place="所沢市民文化センター ミューズ",
+      say={N: dict(title="林家木久蔵さん講演会 受付ボランティア",
+                   how="text")})
+    E("112089", 61, [MC, N], place="所沢市動物愛護センター")
+    # One 現地説明会 given four times (two of them here).
+    E("112089", 62, [MC, S], place="滝の城跡", hard="sessions:takinojo")
+    E("112089", 63, [MC, N], place="滝の城跡", hard="sessions:takinojo")
+    E("112089", 66, [MC, S, A], place="小手指公民館分館")
+    E("112089", 71, [MC, A], place="所沢市役所 会議室",
+      say={A: dict(start="13:00", note="受付開始 午後1時")})
+    for i in (72, 73):
+        E("112089", i, [MC, S], place="所沢市役所",
+          hard="monthly:kaigo",
+          say={S: dict(title="介護に関する入門的研修(全4日)")})
+    # One morning, two places.
+    E("112089", 76, [MC, N], place="並木公民館", hard="same-day:0210")
+    E("112089", 77, [MC, S], place="狭山ヶ丘コミュニティーセンター",
+      hard="same-day:0210")
+    E("112089", 80, [MC, S], place="所沢市保健センター",
+      hard="sessions:wakachiai")
+    E("112089", 81, [MC, N], place="所沢市保健センター",
+      hard="sessions:wakachiai")
+    E("112089", 84, [MC, N], place="所沢市保健センター",
+      hard="similar-title:hahaoya")
+    E("112089", 85, [MC, S], place="所沢市保健センター",
+      hard="similar-title:hahaoya")
+    E("112089", 86, [MC, A], place="吾妻公民館")
+    # おはなし会 three times one day, in two places.
+    E("112089", 87, [MC, N], place="小手指公民館",
+      hard="similar-title:ohanashi-0218")
+    E("112089", 89, [MC, S], place="所沢図書館 本館",
+      hard="similar-title:ohanashi-0218")
+    E("112089", 90, [MC, A], place="所沢図書館 本館",
+      hard="similar-title:ohanashi-0218")
+    E("112089", 95, [MC, S, N], place="所沢市民文化センター ミューズ",
+      say={N: dict(start="12:15", note="午後0時15分開場")})
+    E("112089", 97, [MC, A], place="所沢警察署 会議室")
+    E("112089", 99, [MC, N], place="富岡公民館", hard="sessions:kids")
+    E("112089", 100, [MC, S], place="富岡公民館", hard="sessions:kids")
+    E("112089", 105, [MC, S, A, N], place="所沢市民文化センター ミューズ",
+      say={N: dict(title="所沢国際交流フォーラム 通訳ボランティア募集")})
+    E("112089", 107, [MC, N, A], place="富岡公民館",
+      say={N: dict(title="ウォークラリー大会(富岡地区) コース係")})
+    for i, srcs in ((14, [MC, S, N]), (15, [MC, A, N])):
+        E("112089", i, srcs, place="所沢市 まちづくりセンター",
+          hard="monthly:isu-taiso")
+    E("112089", 57, [MC, S, A, N], place="所沢市 子育て支援センター",
+      say={N: dict(title="子育てサロン ちょっとひとやすみ(2月)")})
+    E("112089", 68, [MC, S, N], place="所沢市 地区社協会館")
+    E("112089", 78, [MC, A, N], place="所沢市生涯学習推進センター 陶芸室")
+    E("112089", 93, [MC, S, A, N], place="小手指公民館分館 ホール",
+      say={A: dict(title="クラシック音楽入門(小手指)")})
+    E("112089", 98, [MC, S, N], place="並木公民館")
+    E("112089", 101, [MC, N, A], place="小手指公民館分館")
+    E("112089", 103, [MC, S, N], place="小手指公民館分館")
+
+    # 狭山市 (a neighbouring city's CSV)
+    E("112151", 2, [MW, S, N], place="狭山市立中央図書館")
+    E("112151", 3, [MW, N], place="狭山市保健センター")
+    E("112151", 5, [MW, S], place="狭山市立中央図書館",
+      hard="similar-title:chibizou")
+    E("112151", 8, [MW, N], place="狭山市立中央図書館",
+      hard="similar-title:chibizou")
+    E("112151", 21, [MW, A], place="狭山市リサイクルプラザ")
+    E("112151", 23, [MW, S], place="狭山市保健センター",
+      hard="sessions:ryoshin")
+    E("112151", 24, [MW, N], place="狭山市保健センター",
+      hard="sessions:ryoshin")
+
+    # 入間市, through the 入間 instance
+    E("112259", 4, [F, S], place="入間市産業文化センター")
+    E("112259", 5, [F, N], place="入間市リサイクルプラザ")
+    # The same morning at the リサイクルプラザ: two things.
+    E("112259", 19, [F, A], place="入間市リサイクルプラザ",
+      hard="same-time-place:recycle-0213")
+    E("112259", 21, [F, N], place="入間市リサイクルプラザ",
+      hard="same-time-place:recycle-0213")
+    E("112259", 23, [F, S, A], place="入間市産業文化センター",
+      say={A: dict(title="ヤングケアラーについての講演会")})
+    E("112259", 25, [F, N], place="旧黒須銀行", hard="monthly:kurosu")
+    E("112259", 26, [F, A], place="旧黒須銀行", hard="monthly:kurosu")
+
+    # 三芳町 and 富士見市, carried by the others
+    E("113247", 1, [A, N], place="三芳町総合体育館")
+    E("113247", 9, [S, N], place="三芳町中央公民館",
+      say={N: dict(start="09:30", note="受付9時30分から")})
+    E("113247", 16, [S, N], place="三芳町立図書館")
+    E("112356", 5, [S, N], place="富士見市健康増進センター")
+    E("112356", 10, [A, N], place="富士見市立難波田城資料館",
+      hard="sessions:oni")
+    E("112356", 11, [S, N], place="富士見市立難波田城資料館",
+      hard="sessions:oni")
+    E("112356", 24, [S, A], place="富士見市民文化会館 キラリ☆ふじみ")
+    E("112356", 33, [A, N], place="富士見市民文化会館 キラリ☆ふじみ")
+
+    # Events one source carries alone.
+    E("112089", 70, [MC])
+    OWN(S, "傾聴ボランティア養成講座", "2022-02-24", "13:30", "15:30",
+        "所沢市社会福祉協議会 会議室", area="112089")
+    OWN(N, "柳瀬川 清掃活動", "2022-03-06", "09:00", "11:00",
+        "柳瀬川 清柳橋付近", area="112089")
+    OWN(A, "社員食堂 フードドライブ", "2022-02-18", "12:00", "13:00",
+        "本社 社員食堂")
+
+
 # --- writing records ---------------------------------------------------------
 
 def base_of(ev):
@@ -762,7 +903,7 @@ def check(recs):
 
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in REGIONS:
-        raise SystemExit("usage: make_heldout.py tama|bayside")
+        raise SystemExit("usage: make_heldout.py tama|bayside|saitama")
     globals()[sys.argv[1]]()
     recs = records(REGIONS[sys.argv[1]])
     check(recs)
