@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../feeds/area.h"
+#include "../feeds/category.h"
 #include "../feeds/date.h"
 #include "../feeds/normalize.h"
 #include "../feeds/text.h"
@@ -116,6 +117,34 @@ list_words(const char *const *words, char *out, size_t outlen)
 	}
 }
 
+/*
+ * A category value as the codes it stands for: a code, or a Japanese
+ * label, synonym or keyword of the vocabulary (福祉, 防災, Kids), so that
+ * category=福祉 is the same feed as category=welfare.
+ */
+static int
+add_categories(struct posting_filter *f, const struct filter_key_def *fk,
+    const char *v, char *err, size_t errlen)
+{
+	const char *codes[16];
+	char words[192];
+	size_t i, n;
+
+	if ((n = category_filter_codes(v, codes, 16)) == 0) {
+		list_words(category_codes, words, sizeof(words));
+		snprintf(err, errlen, "category: '%s' is not in the vocabulary "
+		    "(%s, or a Japanese label such as 福祉)", v, words);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (values_insert(values_of(f, fk), xstrdup(codes[i])) == -1) {
+			snprintf(err, errlen, "category: more than %d values",
+			    FEED_FILTER_MAX_VALUES);
+			return -1;
+		}
+	return 0;
+}
+
 /* One value of a list key, checked and normalized. */
 static int
 add_value(struct posting_filter *f, const struct filter_key_def *fk,
@@ -152,6 +181,8 @@ add_value(struct posting_filter *f, const struct filter_key_def *fk,
 		}
 		v = code;
 	}
+	if (fk->fk_key == FK_CATEGORY)
+		return add_categories(f, fk, v, err, errlen);
 	if (values_insert(values_of(f, fk), xstrdup(v)) == -1) {
 		snprintf(err, errlen, "%s: more than %d values", fk->fk_name,
 		    FEED_FILTER_MAX_VALUES);

@@ -43,6 +43,20 @@ static const struct category_rule synonyms[] = {
 };
 
 /*
+ * The vocabulary's Japanese labels, as the /admin/ pages show them; their
+ * synonyms are the keywords below.
+ */
+static const struct category_rule labels_ja[] = {
+	{ "福祉", "welfare" }, { "子ども", "children" },
+	{ "高齢者", "elderly" }, { "障がい", "disability" },
+	{ "環境", "environment" }, { "災害・防災", "disaster" },
+	{ "地域・まちづくり", "community" }, { "教育", "education" },
+	{ "文化・芸術", "culture" }, { "スポーツ", "sports" },
+	{ "国際交流", "international" }, { "健康・医療", "health" },
+	{ "その他", CATEGORY_OTHER },
+};
+
+/*
  * Keywords found anywhere in a label or a title.  Japanese words match as
  * substrings, ASCII words as whole words.
  */
@@ -219,7 +233,10 @@ keyword_code(const char *key)
 	return code;
 }
 
-/* The code of a whole label (normalized): override, code or synonym. */
+/*
+ * The code of a whole label (normalized): override, code, synonym or
+ * Japanese label.
+ */
 static const char *
 exact_code(const struct category_map *map, const char *key)
 {
@@ -234,7 +251,21 @@ exact_code(const struct category_map *map, const char *key)
 	for (i = 0; i < NELEM(synonyms) && code == NULL; i++)
 		if (strcmp(synonyms[i].cr_word, key) == 0)
 			code = synonyms[i].cr_code;
+	for (i = 0; i < NELEM(labels_ja) && code == NULL; i++)
+		if (strcmp(labels_ja[i].cr_word, key) == 0)
+			code = labels_ja[i].cr_code;
 	return code;
+}
+
+const char *
+category_label_ja(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < NELEM(labels_ja); i++)
+		if (code != NULL && strcmp(labels_ja[i].cr_code, code) == 0)
+			return labels_ja[i].cr_word;
+	return NULL;
 }
 
 const char *
@@ -284,23 +315,16 @@ add_code(const char **out, size_t n, size_t max, const char *code)
 	return n;
 }
 
-size_t
-category_map_label_all(const struct category_map *map, const char *label,
+/* What label_key() made of a label, as codes; 0: nothing matched. */
+static size_t
+key_codes(const struct category_map *map, const char *key,
     const char **out, size_t max)
 {
 	const char *code;
-	char *key, *part;
+	char *part;
 	size_t n = 0, len, seplen, off;
 
-	if (max == 0)
-		return 0;
-	if (label == NULL) {
-		out[0] = CATEGORY_OTHER;
-		return 1;
-	}
-	key = label_key(label);
 	if ((code = exact_code(map, key)) != NULL) {
-		free(key);
 		out[0] = code;
 		return 1;
 	}
@@ -315,10 +339,41 @@ category_map_label_all(const struct category_map *map, const char *label,
 		if (seplen == 0)
 			break;
 	}
-	if (n == 0) {
-		code = keyword_code(key);
-		out[n++] = code ? code : CATEGORY_OTHER;
+	if (n == 0 && (code = keyword_code(key)) != NULL)
+		out[n++] = code;
+	return n;
+}
+
+size_t
+category_map_label_all(const struct category_map *map, const char *label,
+    const char **out, size_t max)
+{
+	char *key;
+	size_t n;
+
+	if (max == 0)
+		return 0;
+	if (label == NULL) {
+		out[0] = CATEGORY_OTHER;
+		return 1;
 	}
+	key = label_key(label);
+	if ((n = key_codes(map, key, out, max)) == 0)
+		out[n++] = CATEGORY_OTHER;
+	free(key);
+	return n;
+}
+
+size_t
+category_filter_codes(const char *value, const char **out, size_t max)
+{
+	char *key;
+	size_t n;
+
+	if (value == NULL || max == 0)
+		return 0;
+	key = label_key(value);
+	n = key_codes(NULL, key, out, max);
 	free(key);
 	return n;
 }

@@ -158,12 +158,45 @@ class FiltersTest(harness.TestCase):
         q = urllib.parse.parse_qs(urllib.parse.urlsplit(nxt).query)
         self.assertEqual(list(q), ["category", "after", "limit"])
 
+    def test_category_in_japanese(self):
+        # The vocabulary's Japanese labels, its keywords and English
+        # synonyms name its codes: the same postings, the same feed (one
+        # canonical URL, one cache entry), whatever word a reader uses.
+        d = self.daemon
+        for words, codes in (("福祉", ["welfare"]),
+                             ("社会福祉", ["welfare"]),
+                             ("Welfare", ["welfare"]),
+                             ("ＷＥＬＦＡＲＥ", ["welfare"]),
+                             ("防災,環境", ["disaster", "environment"]),
+                             ("災害・防災", ["disaster"]),
+                             ("健康・福祉", ["health", "welfare"]),
+                             ("その他", ["other"])):
+            with self.subTest(category=words):
+                want = [it["id"] for it in self.every
+                        if fc.matches(it, {"category": codes})]
+                if codes == ["welfare"]:
+                    self.assertGreaterEqual(len(want), 4)
+                path = "/feeds/all.json?category=%s&limit=1000" % \
+                    urllib.parse.quote(words, safe=",")
+                doc, h = fc.get_json(d, path)
+                self.assertEqual([it["id"] for it in doc["items"]], want)
+                self.assertEqual(
+                    doc["feed_url"], d.base + "/feeds/all.json?category=%s"
+                    "&limit=1000" % ",".join(codes))
+                _, h2 = fc.get_json(
+                    d, "/feeds/all.json?category=%s&limit=1000" %
+                    ",".join(codes))
+                self.assertEqual(h["ETag"], h2["ETag"])
+                self.assertEqual(h2["X-Tsunagu-Cache"], "hit")
+
     def test_bad_filters_are_400(self):
         for query in ("kind=town", "status=deleted", "area=tokyo",
                       "area=232107", "from=2026-02-30", "to=tomorrow",
                       "from=2026-03-02&to=2026-03-01", "q=", "q=a&q=b",
                       "kind=", "kind=city,", "colour=red", "limit=0",
-                      "limit=x", "after=nope", "token=abc"):
+                      "limit=x", "after=nope", "token=abc",
+                      "category=%E5%AE%87%E5%AE%99", "category=party",
+                      "category=welfare,"):
             with self.subTest(query=query):
                 status, _, body = self.daemon.get("/feeds/all.json?" + query)
                 self.assertEqual(status, 400, body)

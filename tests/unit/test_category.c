@@ -186,6 +186,79 @@ test_several(void **state)
 }
 
 static void
+expect_filter(const char *value, const char *const *want)
+{
+	const char *got[16];
+	size_t n, i;
+
+	n = category_filter_codes(value, got, 16);
+	for (i = 0; want[i] != NULL; i++) {
+		if (i >= n)
+			fail_msg("'%s': %zu codes, want more", value, n);
+		if (strcmp(got[i], want[i]) != 0)
+			fail_msg("'%s'[%zu]: got %s, want %s", value, i,
+			    got[i], want[i]);
+	}
+	if (n != i)
+		fail_msg("'%s': %zu codes, want %zu", value, n, i);
+}
+
+static void
+test_labels_ja(void **state)
+{
+	static const char *const want[] = {
+		"福祉", "子ども", "高齢者", "障がい", "環境", "災害・防災",
+		"地域・まちづくり", "教育", "文化・芸術", "スポーツ", "国際交流",
+		"健康・医療", "その他",
+	};
+	size_t i;
+
+	/* Every code has its label, and the label maps back to it. */
+	for (i = 0; category_codes[i] != NULL; i++) {
+		assert_string_equal(category_label_ja(category_codes[i]),
+		    want[i]);
+		expect(NULL, want[i], category_codes[i]);
+	}
+	assert_int_equal(i, sizeof(want) / sizeof(want[0]));
+	assert_null(category_label_ja("welfare "));
+	assert_null(category_label_ja(NULL));
+}
+
+static void
+test_filter_values(void **state)
+{
+	static const char *const welfare[] = { "welfare", NULL };
+	static const char *const disaster[] = { "disaster", NULL };
+	static const char *const children[] = { "children", NULL };
+	static const char *const elderly[] = { "elderly", NULL };
+	static const char *const other[] = { "other", NULL };
+	static const char *const hw[] = { "health", "welfare", NULL };
+	static const char *const none[] = { NULL };
+
+	expect_filter("welfare", welfare);
+	expect_filter("福祉", welfare);
+	expect_filter("社会福祉", welfare);
+	expect_filter(" Welfare ", welfare);
+	expect_filter("防災", disaster);
+	expect_filter("災害・防災", disaster);
+	expect_filter("災害", disaster);
+	expect_filter("子育て", children);
+	expect_filter("ｷｯｽﾞ", children);		/* half-width キッズ */
+	expect_filter("kids", children);
+	expect_filter("高齢者福祉", elderly);	/* as a source's label maps */
+	expect_filter("健康・福祉", hw);
+	expect_filter("その他", other);
+	expect_filter("misc", other);
+	/* What names nothing is no code, not "other". */
+	expect_filter("宇宙", none);
+	expect_filter("party", none);
+	expect_filter("", none);
+	expect_filter("・", none);
+	expect_filter(NULL, none);
+	assert_int_equal(category_filter_codes("福祉", NULL, 0), 0);
+}
+
+static void
 test_guess(void **state)
 {
 	assert_string_equal(category_guess("亀城公園 桜まつり運営ボランティア"),
@@ -211,6 +284,8 @@ main(void)
 		cmocka_unit_test(test_override),
 		cmocka_unit_test(test_override_errors),
 		cmocka_unit_test(test_several),
+		cmocka_unit_test(test_labels_ja),
+		cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_guess),
 	};
 

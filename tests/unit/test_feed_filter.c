@@ -56,8 +56,53 @@ test_canonical_order_and_values(void **state)
 	assert_string_equal(canon("from=2026-03-01T01:00:00Z"),
 	    "from=2026-03-01T10%3A00%3A00%2B09%3A00");
 	/* Percent-decoded in a filter line, encoded again. */
+	assert_string_equal(canon("source=%E5%88%88%E8%B0%B7"),
+	    "source=%E5%88%88%E8%B0%B7");	/* 刈谷 */
+}
+
+static void
+test_category_words(void **state)
+{
+	/* A code, a Japanese label, a keyword: the same canonical feed. */
+	assert_string_equal(canon("category=welfare"), "category=welfare");
 	assert_string_equal(canon("category=%E7%A6%8F%E7%A5%89"),
-	    "category=%E7%A6%8F%E7%A5%89");
+	    "category=welfare");			/* 福祉 */
+	assert_string_equal(canon("category=%E9%98%B2%E7%81%BD,"
+	    "%E7%92%B0%E5%A2%83"),
+	    "category=disaster,environment");		/* 防災,環境 */
+	assert_string_equal(canon("category=%E5%AD%90%E8%82%B2%E3%81%A6"),
+	    "category=children");			/* 子育て */
+	assert_string_equal(canon("category=%E9%AB%98%E9%BD%A2%E8%80%85"),
+	    "category=elderly");			/* 高齢者 */
+	/* 国際交流, the label the /admin/ pages show. */
+	assert_string_equal(canon("category=%E5%9B%BD%E9%9A%9B%E4%BA%A4"
+	    "%E6%B5%81"), "category=international");
+	/* English synonyms and any case or width. */
+	assert_string_equal(canon("category=Kids,SENIORS"),
+	    "category=children,elderly");
+	assert_string_equal(canon("category=%EF%BC%B7%EF%BD%85%EF%BD%8C"
+	    "%EF%BD%86%EF%BD%81%EF%BD%92%EF%BD%85"),
+	    "category=welfare");			/* Ｗｅｌｆａｒｅ */
+	/* A label naming two fields stands for both (ORed). */
+	assert_string_equal(canon("category=%E5%81%A5%E5%BA%B7%E3%83%BB"
+	    "%E7%A6%8F%E7%A5%89"), "category=health,welfare");	/* 健康・福祉 */
+	/* Each code once, whatever spelt it. */
+	assert_string_equal(canon("category=welfare,%E7%A6%8F%E7%A5%89 "
+	    "category=%E7%A4%BE%E4%BC%9A%E7%A6%8F%E7%A5%89"),
+	    "category=welfare");			/* 社会福祉 */
+	/* その他 and other are the same; a word outside is refused. */
+	assert_string_equal(canon("category=%E3%81%9D%E3%81%AE%E4%BB%96"),
+	    "category=other");
+	assert_string_equal(canon("category=%E5%AE%87%E5%AE%99"),
+	    "ERR: category: '宇宙' is not in the vocabulary (welfare, "
+	    "children, elderly, disability, environment, disaster, "
+	    "community, education, culture, sports, international, health, "
+	    "other, or a Japanese label such as 福祉)");
+	assert_string_equal(canon("category=party"),
+	    "ERR: category: 'party' is not in the vocabulary (welfare, "
+	    "children, elderly, disability, environment, disaster, "
+	    "community, education, culture, sports, international, health, "
+	    "other, or a Japanese label such as 福祉)");
 }
 
 static void
@@ -166,6 +211,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canonical_order_and_values),
+		cmocka_unit_test(test_category_words),
 		cmocka_unit_test(test_area_codes),
 		cmocka_unit_test(test_q),
 		cmocka_unit_test(test_errors),
