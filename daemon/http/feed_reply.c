@@ -3,6 +3,7 @@
  * conditional GET (RFC 9110 13.1), the gzip copy for clients that take it,
  * and the bytes by reference, so a hit copies nothing.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
@@ -99,9 +101,9 @@ header(struct evkeyvalq *out, const char *name, const char *value)
  * must not wait for the client's delayed ACK (Nagle): without TCP_NODELAY
  * a keep-alive client stalls 40 ms on every feed that does not fit one
  * segment.  And a bufferevent writes 16 KiB per loop turn by default; a
- * feed goes out in as few writes as the socket takes.
+ * feed goes out in as few writes as the socket takes.  NULL: no socket.
  */
-static void
+static struct bufferevent *
 tune_connection(struct evhttp_request *req)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
@@ -112,12 +114,71 @@ tune_connection(struct evhttp_request *req)
 	if (evcon == NULL ||
 	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
 	    (fd = bufferevent_getfd(bev)) < 0)
-		return;
+		return NULL;
 	/* Once per connection: the write size marks it done. */
-	if (bufferevent_get_max_single_write(bev) == FEED_MAX_SINGLE_WRITE)
+	if (bufferevent_get_max_single_write(bev) != FEED_MAX_SINGLE_WRITE) {
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+		(void)bufferevent_set_max_single_write(bev,
+		    FEED_MAX_SINGLE_WRITE);
+	}
+	return bev;
+}
+
+/* Uncorks the socket once the reply has left the output buffer. */
+static void
+uncork_when_sent(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	int fd = (int)(intptr_t)arg, zero = 0;
+
+	(void)info;
+	if (evbuffer_get_length(buf) > 0)
 		return;
-	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	(void)bufferevent_set_max_single_write(bev, FEED_MAX_SINGLE_WRITE);
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero));
+	evbuffer_remove_cb(buf, uncork_when_sent, arg);
+}
+
+/*
+ * Writes the reply evhttp has just queued now, in the turn that read the
+ * request, instead of waiting for the socket to be reported writable: a
+ * cache hit then costs one read and one write, and one epoll_ctl() at
+ * most (the interest evhttp drops and adds back around each request is
+ * merged in libevent's changelist, main.c).  What the socket does not
+ * take stays queued and the bufferevent sends it as before.  Once all is
+ * out, evhttp's own write-done callback runs, deferred to the loop so
+ * that it does not free the request under the handler still on the stack.
+ *
+ * cork: the body is a file segment, sent by sendfile() after the header's
+ * writev().  As nginx does with tcp_nopush, the socket is corked until
+ * the whole reply is out, so that the header does not leave in a packet
+ * of its own and sendfile() fills whole segments.
+ */
+static void
+send_now(struct bufferevent *bev, int cork)
+{
+	struct evbuffer *out = bufferevent_get_output(bev);
+	evutil_socket_t fd = bufferevent_getfd(bev);
+	int n, one = 1;
+
+	if (fd < 0 || evbuffer_get_length(out) == 0)
+		return;
+	if (cork && setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one,
+	    sizeof(one)) == 0 &&
+	    evbuffer_add_cb(out, uncork_when_sent, (void *)(intptr_t)fd) ==
+	    NULL) {
+		cork = 0;
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &cork,
+		    sizeof(cork));
+	}
+	/* A bufferevent freezes the front of its output: only it drains. */
+	evbuffer_unfreeze(out, 1);
+	do
+		n = evbuffer_write(out, fd);
+	while (n > 0 && evbuffer_get_length(out) > 0);
+	evbuffer_freeze(out, 1);
+	if (evbuffer_get_length(out) == 0)
+		bufferevent_trigger(bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
 }
 
 static void
@@ -140,7 +201,8 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	int gz = fr->fr_gzlen > 0 &&
 	    accepts_gzip(evhttp_find_header(in, "Accept-Encoding"));
 	const char *tag = gz ? fr->fr_etag_gz : fr->fr_etag;
-	struct evbuffer_file_segment *seg;
+	struct evbuffer_file_segment *seg = NULL;
+	struct bufferevent *bev = tune_connection(req);
 	struct evbuffer *body;
 	char length[32];
 	int64_t since;
@@ -157,12 +219,13 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	    date_parse_rfc822(ims, &since) == 0 &&
 	    fr->fr_last_modified <= since) {
 		evhttp_send_reply(req, 304, NULL, NULL);
+		if (bev != NULL)
+			send_now(bev, 0);
 		return;
 	}
 	header(out, "Content-Type", fr->fr_content_type);
 	if (gz)
 		header(out, "Content-Encoding", "gzip");
-	tune_connection(req);
 	if ((body = evbuffer_new()) == NULL) {
 		evhttp_send_error(req, 500, NULL);
 		return;
@@ -193,4 +256,6 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	}
 	evhttp_send_reply(req, 200, NULL, body);
 	evbuffer_free(body);
+	if (bev != NULL)
+		send_now(bev, seg != NULL);
 }

@@ -199,14 +199,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--epoll-changelist", action="store_true",
-                    help="run tsunagud with libevent's epoll changelist "
-                    "(EVENT_EPOLL_USE_CHANGELIST=1): half the epoll_ctl "
-                    "calls per request")
     args = ap.parse_args()
     env = dict(os.environ)
-    if args.epoll_changelist:
-        env["EVENT_EPOLL_USE_CHANGELIST"] = "1"
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
 
     work = tempfile.mkdtemp(prefix="tsunagu-bench-")
@@ -270,11 +264,10 @@ def main():
 
         cpu = os.cpu_count()
         print("load average before: %.2f %.2f %.2f" % os.getloadavg())
-        print("tsunagud %s%s vs nginx %s, worker_processes 1; wrk -t%d -c%d "
+        print("tsunagud %s vs nginx %s, worker_processes 1; wrk -t%d -c%d "
               "-d%ds, %d alternating rounds, median; %d CPUs; 127.0.0.1"
               % (subprocess.run([args.tsunagud, "-V"], capture_output=True,
                                 text=True).stdout.split()[-1],
-                 " (epoll changelist)" if args.epoll_changelist else "",
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
                  args.threads, args.connections, args.duration, args.rounds,

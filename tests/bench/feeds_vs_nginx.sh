@@ -7,7 +7,7 @@
 #
 # Not run by meson test.  Usage, from anywhere in the tree:
 #   bash tests/bench/feeds_vs_nginx.sh [--duration S] [--rounds N]
-#       [--connections C] [--threads T] [--epoll-changelist]
+#       [--connections C] [--threads T]
 # Installs nginx and wrk with apt-get when missing (as root, or through
 # sudo), and builds a release build in build-bench/ (-O3, no sanitizers).
 # Everything listens on 127.0.0.1 only; every process it starts is
