@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "date.h"
 #include "dedup_key.h"
 #include "normalize.h"
 #include "posting.h"
@@ -386,36 +385,56 @@ utf8_chars(const char *s, size_t len)
 
 #define TITLE_KEY_MIN	2	/* characters left after taking words off */
 
+struct variant {
+	const char	*from, *to;
+};
+
 /*
  * Spellings of one word that sources mix (after NFKC and case folding),
  * and particles that only join words: taken to one form or out.
  */
-static const struct {
-	const char	*from, *to;
-} title_variants[] = {
+static const struct variant title_variants[] = {
 	{ "障がい", "障害" }, { "障碍", "障害" }, { "こども", "子ども" },
-	{ "子供", "子ども" }, { "ゴミ", "ごみ" }, { "芥", "ごみ" },
+	{ "子供", "子ども" }, { "ゴミ", "ごみ" },
 	{ "お年寄り", "高齢者" }, { "ボラセン", "ボランティアセンター" },
 	{ "の", "" }, { "へ", "" }, { "を", "" },
 };
 
+/*
+ * Names one kind of event goes by, as comparison keys have them (after
+ * title_variants): one name each.  Only dedup_compare_title() takes them.
+ */
+static const struct variant title_synonyms[] = {
+	{ "クリーン作戦", "清掃" }, { "クリーンアップ", "清掃" },
+	{ "クリーン活動", "清掃" }, { "二十歳つどい", "成人式" },
+	{ "二十歳祝う会", "成人式" }, { "20歳つどい", "成人式" },
+	{ "はたちつどい", "成人式" },
+	/* Loanwords and their Japanese, long forms and short. */
+	{ "スマートフォン", "スマホ" }, { "シニア", "高齢者" },
+	/* Okurigana written or left out. */
+	{ "打ち上げ", "打上げ" }, { "申し込み", "申込" }, { "申込み", "申込" },
+	{ "受け付け", "受付" }, { "取り組み", "取組" }, { "取組み", "取組" },
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Every `from` of the table in *keyp made its `to`, left to right. */
 static void
-fold_variants(char **keyp)
+fold_variants(char **keyp, const struct variant *table, size_t ntable)
 {
 	struct buf b;
 	const char *p = *keyp;
-	size_t i, n;
+	size_t i, n = 0;
 
 	buf_init(&b, SIZE_MAX);
 	while (*p) {
-		for (i = 0; i < sizeof(title_variants) /
-		    sizeof(title_variants[0]); i++) {
-			n = strlen(title_variants[i].from);
-			if (strncmp(p, title_variants[i].from, n) == 0)
+		for (i = 0; i < ntable; i++) {
+			n = strlen(table[i].from);
+			if (strncmp(p, table[i].from, n) == 0)
 				break;
 		}
-		if (i < sizeof(title_variants) / sizeof(title_variants[0])) {
-			buf_puts(&b, title_variants[i].to);
+		if (i < ntable) {
+			buf_puts(&b, table[i].to);
 			p += n;
 		} else
 			buf_append(&b, p++, 1);
@@ -454,16 +473,37 @@ drop_generic(char *key)
 	free(copy);
 }
 
-char *
-dedup_title_key(const char *title)
+/* 1 when the three bytes at s are a CJK ideograph (U+4E00..U+9FFF). */
+static int
+is_ideograph(const char *s)
 {
-	char *key;
-	size_t len, n, i, cut;
+	const unsigned char *u = (const unsigned char *)s;
+
+	return u[0] >= 0xE4 && u[0] <= 0xE9 && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80;
+}
+
+/* Bytes of a closing verb at the end of key[0, len) — two ideographs and
+ * します: 開院します, 開講します —, or 0. */
+static size_t
+closing_verb(const char *key, size_t len)
+{
+	static const char verb[] = "します";
+	size_t n = sizeof(verb) - 1;
+
+	if (len < n + 6 || strcmp(key + len - n, verb) != 0 ||
+	    !is_ideograph(key + len - n - 6) || !is_ideograph(key + len - n - 3))
+		return 0;
+	return n + 6;
+}
+
+/* The words sources wrap around a name taken off key, from both ends. */
+static void
+unwrap(char *key, int compare)
+{
+	size_t len = strlen(key), n, i, cut;
 	int again = 1;
 
-	if ((key = normalize_compare_key(title)) == NULL)
-		return NULL;
-	len = strlen(key);
 	while (again) {
 		again = 0;
 		if ((cut = year_prefix(key)) > 0 &&
@@ -472,8 +512,7 @@ dedup_title_key(const char *title)
 			len -= cut;
 			again = 1;
 		}
-		for (i = 0; i < sizeof(title_suffixes) /
-		    sizeof(title_suffixes[0]); i++) {
+		for (i = 0; i < NELEM(title_suffixes); i++) {
 			n = strlen(title_suffixes[i]);
 			if (len <= n || strcmp(key + len - n,
 			    title_suffixes[i]) != 0 ||
@@ -484,14 +523,144 @@ dedup_title_key(const char *title)
 			again = 1;
 			break;
 		}
+		if (compare && (n = closing_verb(key, len)) > 0 &&
+		    utf8_chars(key, len - n) >= TITLE_KEY_MIN) {
+			len -= n;
+			key[len] = '\0';
+			again = 1;
+		}
 	}
-	fold_variants(&key);
+}
+
+/*
+ * Recruiting frames of the comparison key only (the content key's
+ * title_suffixes stay as they were).
+ */
+static const char *const compare_suffixes[] = {
+	"受講生募集", "受講者募集", "受講生", "参加チーム募集", "出演者募集",
+};
+
+static void
+unwrap_compare(char *key)
+{
+	size_t len = strlen(key), n, i;
+	int again = 1;
+
+	while (again) {
+		again = 0;
+		unwrap(key, 1);
+		len = strlen(key);
+		for (i = 0; i < NELEM(compare_suffixes); i++) {
+			n = strlen(compare_suffixes[i]);
+			if (len > n && strcmp(key + len - n,
+			    compare_suffixes[i]) == 0 &&
+			    utf8_chars(key, len - n) >= TITLE_KEY_MIN) {
+				key[len - n] = '\0';
+				again = 1;
+				break;
+			}
+		}
+	}
+}
+
+/* 1 when key is nothing but words sources wrap around a name (a
+ * recruiting frame, a generic word); key is cut up. */
+static int
+only_wrapping(char *key)
+{
+	static const char *const *const lists[] = { title_suffixes,
+	    compare_suffixes, title_generic };
+	static const size_t sizes[] = { NELEM(title_suffixes),
+	    NELEM(compare_suffixes), NELEM(title_generic) };
+	size_t len, n, l, i;
+	int cut = 1;
+
+	while (*key != '\0' && cut) {
+		cut = 0;
+		len = strlen(key);
+		for (l = 0; !cut && l < NELEM(lists); l++)
+			for (i = 0; !cut && i < sizes[l]; i++) {
+				n = strlen(lists[l][i]);
+				if (len >= n && strcmp(key + len - n,
+				    lists[l][i]) == 0) {
+					key[len - n] = '\0';
+					cut = 1;
+				}
+			}
+	}
+	return *key == '\0';
+}
+
+#define PAREN_KEEP	4	/* characters a title keeps without it */
+
+/*
+ * text without a parenthesis that closes the name — a venue, a series, a
+ * month: 音訳者養成講座(中央図書館), 鉄道探検隊(武蔵野プレイス)やります! —
+ * when nothing but the words sources wrap around names follows it and
+ * PAREN_KEEP characters of the name are left.  text is normalize_text()
+ * output, changed in place.
+ */
+static void
+drop_closing_paren(char *text)
+{
+	char *open, *close, *rest, *head;
+	int closing;
+
+	if ((close = strrchr(text, ')')) == NULL ||
+	    (open = strrchr(text, '(')) == NULL || open > close)
+		return;
+	rest = normalize_compare_key(close + 1);
+	closing = only_wrapping(rest);
+	free(rest);
+	if (!closing)
+		return;
+	head = xstrndup(text, (size_t)(open - text));
+	rest = normalize_compare_key(head);
+	if (utf8_chars(rest, strlen(rest)) >= PAREN_KEEP)
+		memmove(open, close + 1, strlen(close + 1) + 1);
+	free(rest);
+	free(head);
+}
+
+/* The key of a title; compare: dedup_compare_title()'s. */
+static char *
+title_key(const char *title, int compare)
+{
+	char *key, *text;
+
+	if (title == NULL)
+		return NULL;
+	if (compare) {
+		text = dedup_strip_gathering(title);
+		drop_closing_paren(text);
+		key = normalize_compare_key(text);
+		free(text);
+		unwrap_compare(key);
+	} else {
+		key = normalize_compare_key(title);
+		unwrap(key, 0);
+	}
+	fold_variants(&key, title_variants, NELEM(title_variants));
+	if (compare)
+		fold_variants(&key, title_synonyms, NELEM(title_synonyms));
 	drop_generic(key);
 	if (utf8_chars(key, strlen(key)) < TITLE_KEY_MIN) {
 		free(key);
 		key = normalize_compare_key(title);
 	}
 	return key;
+}
+
+char *
+dedup_title_key(const char *title)
+{
+	return title_key(title, 0);
+}
+
+char *
+dedup_compare_title(const char *title)
+{
+	return title_key(title, 1);
 }
 
 char *
@@ -504,105 +673,6 @@ dedup_place_key(const char *place)
 		key = NULL;
 	}
 	return key;
-}
-
-/* --- days ----------------------------------------------------------------- */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int32_t
-days_from_civil(int y, int m, int d)
-{
-	int era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (int32_t)(era * 146097 + doe - 719468);
-}
-
-void
-dedup_day_format(int32_t day, char buf[11])
-{
-	int64_t z = (int64_t)day + 719468, era, doe, yoe, y, doy, mp, d, m;
-
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	if (y < 0 || y > 9999) {
-		buf[0] = '\0';
-		return;
-	}
-	buf[0] = (char)('0' + y / 1000);
-	buf[1] = (char)('0' + y / 100 % 10);
-	buf[2] = (char)('0' + y / 10 % 10);
-	buf[3] = (char)('0' + y % 10);
-	buf[4] = '-';
-	buf[5] = (char)('0' + m / 10);
-	buf[6] = (char)('0' + m % 10);
-	buf[7] = '-';
-	buf[8] = (char)('0' + d / 10);
-	buf[9] = (char)('0' + d % 10);
-	buf[10] = '\0';
-}
-
-static int
-two_digits(const char *s, int *out)
-{
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
-		return -1;
-	*out = (s[0] - '0') * 10 + (s[1] - '0');
-	return 0;
-}
-
-/* A date or an RFC 3339 time as a Japan day and minute. */
-static int
-read_when(const char *s, int32_t *day, int *minute)
-{
-	int64_t t, local;
-	int y1, y2, m, d;
-
-	if (s == NULL || strlen(s) < 10 || s[4] != '-' || s[7] != '-' ||
-	    two_digits(s, &y1) == -1 || two_digits(s + 2, &y2) == -1 ||
-	    two_digits(s + 5, &m) == -1 || two_digits(s + 8, &d) == -1 ||
-	    m < 1 || m > 12 || d < 1 || d > 31)
-		return -1;
-	if (s[10] == '\0') {
-		*day = days_from_civil(y1 * 100 + y2, m, d);
-		*minute = -1;
-		return 0;
-	}
-	if (date_parse_rfc3339(s, &t) == -1)
-		return -1;
-	local = t + DATE_JST_OFFSET * 60;
-	*day = (int32_t)((local >= 0 ? local : local - 86399) / 86400);
-	*minute = (int)((local - (int64_t)*day * 86400) / 60);
-	return 0;
-}
-
-void
-dedup_when_of(const char *start, const char *end, struct dedup_when *out)
-{
-	out->dw_day = DEDUP_NO_DAY;
-	out->dw_minute = -1;
-	out->dw_end_day = DEDUP_NO_DAY;
-	out->dw_end_minute = -1;
-	if (read_when(start, &out->dw_day, &out->dw_minute) == -1) {
-		out->dw_day = DEDUP_NO_DAY;
-		out->dw_minute = -1;
-		return;
-	}
-	if (read_when(end, &out->dw_end_day, &out->dw_end_minute) == -1) {
-		out->dw_end_day = DEDUP_NO_DAY;
-		out->dw_end_minute = -1;
-	}
 }
 
 /* --- content and origin keys ------------------------------------------- */
@@ -651,9 +721,10 @@ dedup_origin_key(const char *instance, const char *id)
 void
 dedup_keys_of(const struct posting *p, struct dedup_keys *k)
 {
-	k->dk_title = dedup_title_key(p->pst_title);
+	k->dk_title = dedup_compare_title(p->pst_title);
 	k->dk_place = dedup_place_key(p->pst_place);
-	k->dk_area = xstrdup_opt(p->pst_area);
+	/* A default tells no municipality from another. */
+	k->dk_area = p->pst_area_guessed ? NULL : xstrdup_opt(p->pst_area);
 	k->dk_url = dedup_canonical_url(p->pst_link);
 	if (k->dk_url != NULL && dedup_url_is_generic(k->dk_url)) {
 		free(k->dk_url);
@@ -662,6 +733,13 @@ dedup_keys_of(const struct posting *p, struct dedup_keys *k)
 	k->dk_origin = dedup_origin_key(p->pst_origin_instance,
 	    p->pst_origin_id);
 	dedup_when_of(p->pst_start, p->pst_end, &k->dk_when);
+	if (k->dk_when.dw_day != DEDUP_NO_DAY && k->dk_when.dw_minute < 0 &&
+	    p->pst_start != NULL && strlen(p->pst_start) == 10)
+		k->dk_when.dw_minute = dedup_text_start(p->pst_summary);
+	if (k->dk_when.dw_minute >= 0 &&
+	    (dedup_is_gathering_time(p->pst_title, k->dk_when.dw_minute) ||
+	    dedup_is_gathering_time(p->pst_summary, k->dk_when.dw_minute)))
+		k->dk_when.dw_minute = DEDUP_GATHERING(k->dk_when.dw_minute);
 }
 
 void

@@ -42,12 +42,33 @@ char	*dedup_title_key(const char *title);
  * or a place without letters. */
 char	*dedup_place_key(const char *place);
 
+/*
+ * The key titles are compared on (dedup_keys_of()): dedup_title_key()
+ * of the title without its gathering note ("(集合7:45)"), with the names
+ * one kind of event goes by taken to one (クリーン作戦, クリーンアップ:
+ * 清掃; 二十歳のつどい: 成人式) and a closing verb taken off (おもちゃ病院
+ * 開院します).  The content key keeps dedup_title_key(): a source's
+ * identities do not move when this does.  NULL for a NULL title.
+ */
+char	*dedup_compare_title(const char *title);
+
 #define DEDUP_NO_DAY	INT32_MIN
 
-/* When an event happens, in Japan time. */
+/*
+ * When an event happens, in Japan time.  dw_minute is the start's minute
+ * of the day, -1 when the start is all day or unknown, and
+ * DEDUP_GATHERING(m) when m is only when people gather or check in (the
+ * start is up to DEDUP_GATHER_WINDOW minutes later).  The store keeps it
+ * as it is.
+ */
+#define DEDUP_GATHERING(m)		(-2 - (m))
+#define DEDUP_IS_GATHERING(v)		((v) <= -2)
+#define DEDUP_GATHER_MINUTE(v)		(-2 - (v))
+#define DEDUP_GATHER_WINDOW		60
+
 struct dedup_when {
 	int32_t	dw_day;		/* days since 1970-01-01, DEDUP_NO_DAY */
-	int	dw_minute;	/* of the start's day, -1 all-day or unknown */
+	int	dw_minute;	/* see above */
 	int32_t	dw_end_day;	/* DEDUP_NO_DAY: no end */
 	int	dw_end_minute;	/* -1 */
 };
@@ -63,6 +84,21 @@ void	 dedup_when_of(const char *start, const char *end,
 void	 dedup_day_format(int32_t day, char buf[11]);
 
 /*
+ * 1 when text gives minute (of the day) as the time people gather or
+ * check in — 集合 or 受付 beside it: "(集合7:45)", "午前10時20分集合",
+ * "受付開始 9:30" —, so that a start at that minute is not the event's.
+ */
+int	 dedup_is_gathering_time(const char *text, int minute);
+/* normalize_text() of text without its gathering notes; NULL for NULL. */
+char	*dedup_strip_gathering(const char *text);
+/*
+ * The start time a text gives — "時間は10時から", "13:30開始", "開始時刻:
+ * 9:00", "午前10時～" — as a minute of the day, when it gives exactly one
+ * (not the time of gathering, nor several sessions' ); -1 otherwise.
+ */
+int	 dedup_text_start(const char *text);
+
+/*
  * "h:" and 32 hex digits over the title key, the start, the place key and
  * the area: what tells a source's items apart when neither guids nor links
  * do.  The prefix is the one posting_entry_key() gives its hash keys.
@@ -71,11 +107,16 @@ char	*dedup_content_key(const struct posting *);
 /* "instance/id" of a federated posting's origin; NULL when either is. */
 char	*dedup_origin_key(const char *instance, const char *id);
 
-/* Every key of one normalized record; the strings are owned. */
+/*
+ * Every key of one normalized record; the strings are owned.  A start
+ * that the title or the summary gives as a gathering time is one
+ * (DEDUP_GATHERING()); a start of a day alone takes the time the summary
+ * gives, when it gives one ("時間は午後1時30分から").
+ */
 struct dedup_keys {
-	char			*dk_title;	/* dedup_title_key() */
+	char			*dk_title;	/* dedup_compare_title() */
 	char			*dk_place;	/* dedup_place_key() */
-	char			*dk_area;	/* a copy of pst_area */
+	char			*dk_area;	/* pst_area, unless guessed */
 	char			*dk_url;	/* canonical link, not generic */
 	char			*dk_origin;	/* dedup_origin_key() */
 	struct dedup_when	 dk_when;

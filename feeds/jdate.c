@@ -749,6 +749,51 @@ date_start(const char *base, const char *p)
 	return (unsigned char)*p >= 0x80;
 }
 
+#define NEAR_BEFORE	31	/* days a year-less date may be before ref */
+
+int
+jdate_find_span_near(const char *text, const struct jdate *ref,
+    struct jdate_span *out)
+{
+	struct jdate_span sp;
+	struct jdate back;
+	const char *p, *s;
+	char *f;
+	int rc = -1;
+
+	if (text == NULL)
+		return -1;
+	if (jdate_find_span(text, out) == 0)
+		return 0;
+	if (ref == NULL || !jdate_valid(ref))
+		return -1;
+	back = *ref;
+	back.jd_has_time = 0;
+	jdate_add_days(&back, -NEAR_BEFORE);
+	f = fold(text, JDATE_SCAN_MAX);
+	for (p = f; *p != '\0'; p++) {
+		if ((*p & 0xc0) == 0x80 || !date_start(f, p))
+			continue;
+		s = p;
+		memset(&sp, 0, sizeof(sp));
+		/* "8月5日", not "5日" alone nor "8/5". */
+		if (date_time_at(&s, JD_PARTIAL, ref, 0, &sp.js_start) != 1 ||
+		    strstr(p, "月") == NULL || strstr(p, "月") > s)
+			continue;
+		if (jdate_cmp(&sp.js_start, &back) < 0) {
+			sp.js_start.jd_year++;
+			if (!jdate_valid(&sp.js_start))
+				continue;
+		}
+		span_end(s, &sp);
+		*out = sp;
+		rc = 0;
+		break;
+	}
+	free(f);
+	return rc;
+}
+
 int
 jdate_find_span(const char *text, struct jdate_span *out)
 {

@@ -46,6 +46,14 @@ int	jdate_parse_time(const char *text, int *hour, int *minute);
  * of the next; an end not after the start is no end ("10時より": none).
  */
 int	jdate_find_span(const char *text, struct jdate_span *out);
+/*
+ * jdate_find_span(), and when it finds nothing, the first date that
+ * leaves out its year ("8月5日（水）10時～12時"), in the year that puts it
+ * on or after ref, or at most 31 days before it: a posting announces what
+ * is to come.  ref is the posting's publication, say.  0 or -1.
+ */
+int	jdate_find_span_near(const char *text, const struct jdate *ref,
+	    struct jdate_span *out);
 /* "2026-03-01T10:00:00+09:00" when timed, else "2026-03-01"; 32 bytes. */
 void	jdate_format(const struct jdate *, char buf[32]);
 

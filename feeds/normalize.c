@@ -108,8 +108,11 @@ event_text(const char *text)
 	return s;
 }
 
+/* ref: the date a year-less date is near (jdate_find_span_near()), or
+ * NULL for dates with their year only. */
 static int
-find_event_span(const char *text, struct jdate_span *span)
+find_event_span(const char *text, const struct jdate *ref,
+    struct jdate_span *span)
 {
 	char *s;
 	int rc;
@@ -117,9 +120,22 @@ find_event_span(const char *text, struct jdate_span *span)
 	if (text == NULL)
 		return -1;
 	s = event_text(text);
-	rc = jdate_find_span(s, span);
+	rc = ref != NULL ? jdate_find_span_near(s, ref, span) :
+	    jdate_find_span(s, span);
 	free(s);
 	return rc;
+}
+
+/* The Japan date of unix seconds t. */
+static void
+japan_date(int64_t t, struct jdate *out)
+{
+	char buf[64];
+
+	date_format_rfc3339(t, DATE_JST_OFFSET, buf);
+	if (jdate_parse(buf, out) == -1)
+		memset(out, 0, sizeof(*out));
+	out->jd_has_time = 0;
 }
 
 /* A deadline written in the text: the first date after a deadline word. */
@@ -188,7 +204,7 @@ set_date(char **field, const struct jdate *jd)
 static void
 norm_dates(struct posting *p, const struct normalize_ctx *ctx)
 {
-	struct jdate start, end, deadline;
+	struct jdate start, end, deadline, published;
 	struct jdate_span span;
 	const char *texts[3];
 	char *content = NULL, *derived;
@@ -216,10 +232,19 @@ norm_dates(struct posting *p, const struct normalize_ctx *ctx)
 		free(derived);
 	}
 	if (!has_start) {
-		/* From the text: the title, the summary, then the content. */
+		/* From the text: the title, the summary, then the content;
+		 * dates with their year first, then, near the publication,
+		 * dates written without it ("1月27日（木）"). */
 		for (i = 0; i < NELEM(texts); i++)
-			if (find_event_span(texts[i], &span) == 0)
+			if (find_event_span(texts[i], NULL, &span) == 0)
 				break;
+		if (i == NELEM(texts) && p->pst_published > 0) {
+			japan_date(p->pst_published, &published);
+			for (i = 0; i < NELEM(texts); i++)
+				if (find_event_span(texts[i], &published,
+				    &span) == 0)
+					break;
+		}
 		if (i < NELEM(texts)) {
 			start = span.js_start;
 			set_date(&p->pst_start, &start);
@@ -373,14 +398,21 @@ norm_area(struct posting *p, const struct normalize_ctx *ctx)
 	char code[7];
 
 	prefer = ctx->nc_source_area ? ctx->nc_source_area : ctx->nc_region;
-	if (area_code(p->pst_area, code) == 0 ||
+	/* A default found before is no code of the record's (normalizing
+	 * again finds it again). */
+	if ((!p->pst_area_guessed && area_code(p->pst_area, code) == 0) ||
 	    area_table_find(ctx->nc_areas, p->pst_address, prefer, code) == 0 ||
-	    area_table_find(ctx->nc_areas, p->pst_place, prefer, code) == 0 ||
-	    area_code(ctx->nc_source_area, code) == 0 ||
-	    area_code(ctx->nc_region, code) == 0)
+	    area_table_find(ctx->nc_areas, p->pst_place, prefer, code) == 0) {
 		posting_set(&p->pst_area, code);
-	else
+		p->pst_area_guessed = 0;
+	} else if (area_code(ctx->nc_source_area, code) == 0 ||
+	    area_code(ctx->nc_region, code) == 0) {
+		posting_set(&p->pst_area, code);
+		p->pst_area_guessed = 1;
+	} else {
 		posting_set(&p->pst_area, NULL);
+		p->pst_area_guessed = 0;
+	}
 }
 
 /* --- 6. categories --------------------------------------------------------------- */

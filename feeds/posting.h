@@ -54,6 +54,10 @@ struct posting {
 	int	 pst_all_day;
 	char	*pst_deadline;
 	char	*pst_area;		/* 6-digit 全国地方公共団体コード */
+	/* 1 when pst_area is no more than a default (the source's area or
+	 * the instance's region, normalize_posting()): the record itself
+	 * does not say where it is.  Not written out. */
+	int	 pst_area_guessed;
 	char	*pst_place;
 	char	*pst_address;
 	double	 pst_lat, pst_lon;

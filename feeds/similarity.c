@@ -19,7 +19,7 @@ const struct sim_params sim_default_params = {
 	.sp_threshold = 0.70,
 	.sp_place_weight = 0.00,
 	.sp_overlap_weight = 0.90,
-	.sp_lcs_weight = 0.0,
+	.sp_lcs_weight = 0.90,
 	.sp_place_min = 0.30,
 	.sp_time_bonus = 0.0,
 	.sp_time_tolerance = 0,
@@ -229,6 +229,31 @@ sim_lcs(const char *a, const char *b)
 	return 2.0 * row[nb] / (double)(na + nb);
 }
 
+#define CONTAINED_MIN	4	/* characters of a title found whole */
+
+static size_t
+char_count(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* 1 when the shorter of two titles, CONTAINED_MIN characters or more, is
+ * inside the longer. */
+static int
+contains_title(const char *a, const char *b)
+{
+	const char *shorter = strlen(a) <= strlen(b) ? a : b;
+	const char *longer = shorter == a ? b : a;
+
+	return char_count(shorter) >= CONTAINED_MIN &&
+	    strstr(longer, shorter) != NULL;
+}
+
 static double
 title_score(const char *a, const struct sim_grams *ga, const char *b,
     const struct sim_grams *gb, const struct sim_params *sp)
@@ -240,10 +265,17 @@ title_score(const char *a, const struct sim_grams *ga, const char *b,
 		return 0;
 	dice = 2.0 * (double)nc / (double)(na + nb);
 	overlap = (double)nc / (double)(na < nb ? na : nb);
+	/* One whole title inside the other: 鉄道探検隊 in 武蔵野プレイス鉄道
+	 * 探検隊駅と鉄道ひみつみつけよう (the marks of its ends are not). */
+	if (contains_title(a, b))
+		overlap = 1;
 	overlap *= sp->sp_overlap_weight;
 	if (overlap > dice)
 		dice = overlap;
-	if (sp->sp_lcs_weight > 0) {
+	/* A common subsequence of two or three characters is chance (g1
+	 * and g10): only titles of CONTAINED_MIN characters have one. */
+	if (sp->sp_lcs_weight > 0 && char_count(a) >= CONTAINED_MIN &&
+	    char_count(b) >= CONTAINED_MIN) {
 		overlap = sp->sp_lcs_weight * sim_lcs(a, b);
 		if (overlap > dice)
 			dice = overlap;
@@ -332,6 +364,36 @@ same_area(const char *a, const char *b)
 	return strncmp(a, b, la < lb ? la : lb) == 0;
 }
 
+/*
+ * Two starts (struct dedup_when's dw_minute) can be one event's: equal
+ * within the tolerance; a gathering time and a start up to
+ * DEDUP_GATHER_WINDOW minutes after it; two gathering times within the
+ * window of each other; or either unknown.
+ */
+static int
+times_agree(int a, int b, int tolerance)
+{
+	int gap;
+
+	if (a == -1 || b == -1)
+		return 1;
+	if (DEDUP_IS_GATHERING(a) && DEDUP_IS_GATHERING(b)) {
+		gap = DEDUP_GATHER_MINUTE(a) - DEDUP_GATHER_MINUTE(b);
+		return gap >= -DEDUP_GATHER_WINDOW && gap <= DEDUP_GATHER_WINDOW;
+	}
+	if (DEDUP_IS_GATHERING(a) || DEDUP_IS_GATHERING(b)) {
+		if (DEDUP_IS_GATHERING(a))
+			gap = b - DEDUP_GATHER_MINUTE(a);
+		else
+			gap = a - DEDUP_GATHER_MINUTE(b);
+		return gap >= 0 && gap <= DEDUP_GATHER_WINDOW;
+	}
+	gap = a - b;
+	if (gap < 0)
+		gap = -gap;
+	return gap <= tolerance;
+}
+
 static void
 verdict(struct sim_verdict *v, enum sim_rule rule, double score,
     const char *why)
@@ -347,8 +409,6 @@ sim_compare(const struct sim_record *a, const struct sim_record *b,
 {
 	const struct dedup_when *wa = &a->sr_when, *wb = &b->sr_when;
 	double score;
-	int gap;
-
 	v->sv_title = 0;
 	v->sv_place = -1;
 	if (a->sr_source != NULL && b->sr_source != NULL &&
@@ -380,14 +440,10 @@ sim_compare(const struct sim_record *a, const struct sim_record *b,
 		verdict(v, SIM_CONFLICT, 0, "different municipalities");
 		return;
 	}
-	if (wa->dw_minute >= 0 && wb->dw_minute >= 0) {
-		gap = wa->dw_minute - wb->dw_minute;
-		if (gap < 0)
-			gap = -gap;
-		if (gap > sp->sp_time_tolerance) {
-			verdict(v, SIM_CONFLICT, 0, "different start times");
-			return;
-		}
+	if (!times_agree(wa->dw_minute, wb->dw_minute,
+	    sp->sp_time_tolerance)) {
+		verdict(v, SIM_CONFLICT, 0, "different start times");
+		return;
 	}
 	if (wa->dw_end_day != DEDUP_NO_DAY && wb->dw_end_day != DEDUP_NO_DAY &&
 	    wa->dw_end_day != wb->dw_end_day) {

@@ -198,6 +198,113 @@ test_when(void **state)
 }
 
 static void
+expect_compare(const char *title, const char *want)
+{
+	char *got = dedup_compare_title(title);
+
+	if (got == NULL || strcmp(got, want) != 0)
+		fail_msg("'%s': got '%s', want '%s'", title,
+		    got ? got : "NULL", want);
+	free(got);
+}
+
+static void
+test_compare_title(void **state)
+{
+	(void)state;
+	/* What dedup_title_key() does, and more. */
+	expect_compare("【募集】フードドライブ受付ボランティア",
+	    "フードドライブ受付");
+	/* A gathering note is no part of the name. */
+	expect_compare("猿渡川クリーン作戦(集合7:45)", "猿渡川清掃");
+	expect_compare("市民マラソン給水所(集合7時) 参加者募集中♪",
+	    "市民マラソン給水所");
+	expect_compare("竹林整備 午前9時集合", "竹林整備");
+	/* Names of one kind of event. */
+	expect_compare("総合運動公園クリーン作戦", "総合運動公園清掃");
+	expect_compare("高浜の海岸クリーンアップ", "高浜海岸清掃");
+	expect_compare("二十歳のつどい 会場案内ボランティア", "成人式会場案内");
+	/* A closing verb, but not a verb that is the name. */
+	expect_compare("おもちゃ病院 開院します", "おもちゃ病院");
+	expect_compare("開院します", "開院します");
+	/* The content key's title stays as it was. */
+	{
+		char *k = dedup_title_key("猿渡川クリーン作戦(集合7:45)");
+
+		assert_string_equal(k, "猿渡川クリーン作戦集合745");
+		free(k);
+	}
+	assert_null(dedup_compare_title(NULL));
+}
+
+static void
+test_gathering_time(void **state)
+{
+	struct posting *p = posting_new();
+	struct dedup_keys k;
+
+	(void)state;
+	assert_true(dedup_is_gathering_time("猿渡川クリーン作戦(集合7:45)",
+	    7 * 60 + 45));
+	assert_true(dedup_is_gathering_time("（集合７：４５）", 7 * 60 + 45));
+	assert_true(dedup_is_gathering_time("午前10時20分集合", 10 * 60 + 20));
+	assert_true(dedup_is_gathering_time("受付開始 9:30～", 9 * 60 + 30));
+	assert_true(dedup_is_gathering_time("集合時間：午後1時半",
+	    13 * 60 + 30));
+	/* Another time, or no word of gathering. */
+	assert_false(dedup_is_gathering_time("(集合7:45)", 8 * 60));
+	assert_false(dedup_is_gathering_time("7:45 開始", 7 * 60 + 45));
+	assert_false(dedup_is_gathering_time("集合場所は正門", 9 * 60));
+	assert_false(dedup_is_gathering_time(NULL, 9 * 60));
+	assert_false(dedup_is_gathering_time("集合7:45", -1));
+
+	/* A start that is the gathering time is one. */
+	posting_set(&p->pst_title, "猿渡川クリーン作戦(集合7:45)");
+	posting_set(&p->pst_start, "2026-06-07T07:45:00+09:00");
+	dedup_keys_of(p, &k);
+	assert_int_equal(k.dk_when.dw_minute, DEDUP_GATHERING(7 * 60 + 45));
+	assert_true(DEDUP_IS_GATHERING(k.dk_when.dw_minute));
+	assert_int_equal(DEDUP_GATHER_MINUTE(k.dk_when.dw_minute), 7 * 60 + 45);
+	assert_string_equal(k.dk_title, "猿渡川清掃");
+	dedup_keys_clear(&k);
+	posting_set(&p->pst_title, "猿渡川クリーン作戦");
+	posting_set(&p->pst_summary, "受付は7時45分から、8時開始です。");
+	dedup_keys_of(p, &k);
+	assert_int_equal(k.dk_when.dw_minute, DEDUP_GATHERING(7 * 60 + 45));
+	dedup_keys_clear(&k);
+	posting_set(&p->pst_start, "2026-06-07T08:00:00+09:00");
+	dedup_keys_of(p, &k);
+	assert_int_equal(k.dk_when.dw_minute, 8 * 60);
+	dedup_keys_clear(&k);
+	/* A day alone: the summary's start. */
+	posting_set(&p->pst_start, "2026-06-07");
+	posting_set(&p->pst_summary, "時間は午後1時30分からです。");
+	dedup_keys_of(p, &k);
+	assert_int_equal(k.dk_when.dw_minute, 13 * 60 + 30);
+	dedup_keys_clear(&k);
+	posting_free(p);
+}
+
+static void
+test_text_start(void **state)
+{
+	(void)state;
+	assert_int_equal(dedup_text_start("時間は午後1時30分からです。"),
+	    13 * 60 + 30);
+	assert_int_equal(dedup_text_start("13:30開始"), 13 * 60 + 30);
+	assert_int_equal(dedup_text_start("開始時刻: 9:00"), 9 * 60);
+	assert_int_equal(dedup_text_start("午前10時～正午"), 10 * 60);
+	assert_int_equal(dedup_text_start("１０：００－１２：００"), 10 * 60);
+	/* Two sessions, a gathering, a deadline, nothing. */
+	assert_int_equal(dedup_text_start("第1回 午前10時から、第2回 午前11時"
+	    "から"), -1);
+	assert_int_equal(dedup_text_start("受付9時30分から"), -1);
+	assert_int_equal(dedup_text_start("申込は17時まで"), -1);
+	assert_int_equal(dedup_text_start("お茶とお菓子"), -1);
+	assert_int_equal(dedup_text_start(NULL), -1);
+}
+
+static void
 test_content_and_origin_keys(void **state)
 {
 	struct posting *a = posting_new(), *b;
@@ -255,6 +362,9 @@ main(void)
 		cmocka_unit_test(test_title_key),
 		cmocka_unit_test(test_place_key),
 		cmocka_unit_test(test_when),
+		cmocka_unit_test(test_compare_title),
+		cmocka_unit_test(test_gathering_time),
+		cmocka_unit_test(test_text_start),
 		cmocka_unit_test(test_content_and_origin_keys),
 	};
 

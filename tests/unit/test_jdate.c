@@ -314,6 +314,37 @@ test_spans(void **state)
 }
 
 static void
+test_spans_near(void **state)
+{
+	struct jdate ref = { .jd_year = 2026, .jd_month = 12, .jd_day = 10,
+	    .jd_offset = 540 };
+	struct jdate_span sp;
+
+	(void)state;
+	/* A year wins over ref. */
+	assert_int_equal(jdate_find_span_near("2027年1月5日", &ref, &sp), 0);
+	assert_int_equal(sp.js_start.jd_year, 2027);
+	/* Without it: on or after ref, a month before it at most. */
+	assert_int_equal(jdate_find_span_near("1月5日（火）10時～12時", &ref,
+	    &sp), 0);
+	assert_int_equal(sp.js_start.jd_year, 2027);
+	assert_int_equal(sp.js_start.jd_hour, 10);
+	assert_int_equal(sp.js_end.jd_hour, 12);
+	assert_int_equal(jdate_find_span_near("１２月２０日", &ref, &sp), 0);
+	assert_int_equal(sp.js_start.jd_year, 2026);
+	assert_int_equal(jdate_find_span_near("11月20日", &ref, &sp), 0);
+	assert_int_equal(sp.js_start.jd_year, 2026);
+	assert_int_equal(jdate_find_span_near("11月1日", &ref, &sp), 0);
+	assert_int_equal(sp.js_start.jd_year, 2027);
+	/* A day alone or a slash is no date here; nor is anything without
+	 * ref. */
+	assert_int_equal(jdate_find_span_near("5日から", &ref, &sp), -1);
+	assert_int_equal(jdate_find_span_near("定員12/20名", &ref, &sp), -1);
+	assert_int_equal(jdate_find_span_near("1月5日", NULL, &sp), -1);
+	assert_int_equal(jdate_find_span_near(NULL, &ref, &sp), -1);
+}
+
+static void
 test_arithmetic(void **state)
 {
 	struct jdate d, e;
@@ -377,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_wareki),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_spans),
+		cmocka_unit_test(test_spans_near),
 		cmocka_unit_test(test_arithmetic),
 	};
 

@@ -388,6 +388,26 @@ test_posting_dates_text(void **state)
 	assert_int_equal(p->pst_published, 1772326800);
 	posting_free(p);
 
+	/* A date without its year: the one on or after the publication
+	 * (a month before it at most). */
+	p = entry("ふれあい体操", "<p>日時: １月２７日（木曜日） １０：００～"
+	    "１１：３０</p>");
+	p->pst_published = 1640995200;	/* 2022-01-01 */
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2022-01-27T10:00:00+09:00");
+	assert_string_equal(p->pst_end, "2022-01-27T11:30:00+09:00");
+	posting_free(p);
+	p = entry("ふれあい体操", "<p>日時: 1月27日 10時から</p>");
+	p->pst_published = 1669852800;	/* 2022-12-01 */
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2023-01-27T10:00:00+09:00");
+	posting_free(p);
+	/* Unpublished: no year to take. */
+	p = entry("ふれあい体操", "<p>日時: 1月27日 10時から</p>");
+	normalize_twice(p, NULL);
+	assert_null(p->pst_start);
+	posting_free(p);
+
 	/* No date anywhere: nothing invented; an end alone goes. */
 	p = entry("毎週土曜日の活動", "<p>10:00から12:00</p>");
 	posting_set(&p->pst_end, "2026-08-01");
@@ -437,9 +457,11 @@ test_posting_fields(void **state)
 	posting_free(p);
 }
 
+/* guessed: 1 when the area must be a default (the source's or the
+ * region), 0 when the record says it. */
 static void
-expect_area(const char *area, const char *address, const char *place,
-    const struct normalize_ctx *ctx, const char *want)
+expect_area_of(const char *area, const char *address, const char *place,
+    const struct normalize_ctx *ctx, const char *want, int guessed)
 {
 	struct posting *p = entry("t", NULL);
 
@@ -452,8 +474,17 @@ expect_area(const char *area, const char *address, const char *place,
 	else {
 		assert_non_null(p->pst_area);
 		assert_string_equal(p->pst_area, want);
+		if (guessed >= 0)
+			assert_int_equal(p->pst_area_guessed, guessed);
 	}
 	posting_free(p);
+}
+
+static void
+expect_area(const char *area, const char *address, const char *place,
+    const struct normalize_ctx *ctx, const char *want)
+{
+	expect_area_of(area, address, place, ctx, want, -1);
 }
 
 static void
@@ -480,9 +511,12 @@ test_posting_area(void **state)
 	expect_area(NULL, NULL, "刈谷市総合文化センター", &ctx, "232106");
 	/* Ambiguous names lean on the region's prefecture. */
 	expect_area(NULL, "府中市宮西町", NULL, &region_only, "132063");
-	/* Then the source's area, then the region. */
-	expect_area(NULL, "オンライン", NULL, &ctx, "232122");
-	expect_area(NULL, NULL, NULL, &region_only, "130001");
+	/* Then the source's area, then the region: defaults, which tell
+	 * deduplication nothing about where the event is. */
+	expect_area_of(NULL, "オンライン", NULL, &ctx, "232122", 1);
+	expect_area_of(NULL, NULL, NULL, &region_only, "130001", 1);
+	expect_area_of(NULL, "愛知県刈谷市若松町", NULL, &ctx, "232106", 0);
+	expect_area_of("232254", NULL, NULL, &ctx, "232254", 0);
 	/* No table: the address cannot help. */
 	expect_area(NULL, "愛知県刈谷市", NULL, NULL, NULL);
 }
