@@ -415,14 +415,19 @@ dedup_entry_update(struct dedup_fetch *df, const struct dedup_rec *r)
 static int
 entry_seen(struct dedup_fetch *df, const struct dedup_rec *r)
 {
+	/* The keys too: how they are made may have changed since the
+	 * record was stored (an upgrade), and this keeps them current. */
 	static const char sql[] =
-	    "UPDATE entries SET last_seen = ?3, missing = 0 "
+	    "UPDATE entries SET last_seen = ?3, missing = 0, "
+	    "title_key = ?4, place_key = ?5, area = ?6, url_key = ?7, "
+	    "origin_key = ?8, content_key = ?9, start = ?10, "
+	    "event_day = ?11, start_min = ?12, end_day = ?13, end_min = ?14 "
 	    "WHERE source = ?1 AND entry_key = ?2";
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_stmt(df->df_st, sql)) == NULL ||
 	    store_bind(df->df_st, stmt, "ssI", df->df_source, r->dr_key,
-	    df->df_now) == -1)
+	    df->df_now) == -1 || bind_keys(df->df_st, stmt, 4, r) == -1)
 		return -1;
 	return store_step_done(df->df_st, stmt, __func__);
 }

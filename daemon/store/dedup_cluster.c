@@ -811,6 +811,26 @@ id_cmp(const void *a, const void *b)
 }
 
 int
+dedup_republish(struct store *st, char *const *ids, size_t n, int64_t now)
+{
+	struct apply_stats as;
+	struct dedup_fetch df = {
+		.df_st = st, .df_now = now, .df_as = &as,
+	};
+	const struct store_policy *sp = &st->st_policy;
+	size_t i;
+
+	memset(&as, 0, sizeof(as));
+	if (sp->sp_kind_priority != NULL)
+		df.df_priority = sp->sp_kind_priority(sp->sp_arg,
+		    &df.df_npriority);
+	for (i = 0; i < n; i++)
+		if (publish_cluster(&df, ids[i]) == -1)
+			return -1;
+	return 0;
+}
+
+int
 dedup_publish_all(struct dedup_fetch *df)
 {
 	size_t i;

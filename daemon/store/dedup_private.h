@@ -75,6 +75,10 @@ void	dedup_dirty(struct dedup_fetch *, const char *posting_id);
 int	dedup_place(struct dedup_fetch *, struct dedup_rec *, int defer);
 /* The new postings, then every dirty one, each written at most once. */
 int	dedup_publish_all(struct dedup_fetch *);
+/* Postings merged again from the records they have left (a source of
+ * theirs was deleted), outside a fetch. */
+int	dedup_republish(struct store *, char *const *ids, size_t n,
+	    int64_t now);
 
 /* dedup_explain.c: records of a database from before 004_dedup.sql get
  * their documents and keys from their postings. */

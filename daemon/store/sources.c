@@ -1,12 +1,15 @@
 /*
- * sources.c — source definitions and their health.
+ * sources.c — source definitions and their health; deleting a source
+ * takes its records out of deduplication too.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
+#include "dedup_private.h"
 #include "log.h"
 #include "store.h"
 #include "store_private.h"
@@ -110,6 +113,55 @@ store_source_set_paused(struct store *st, const char *name, int paused)
 	return sqlite3_changes(st->st_db) == 0 ? 1 : 0;
 }
 
+/* The postings a source shares with others: merged again without it. */
+static int
+shared_postings(struct store *st, const char *name, char ***ids, size_t *n)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT e.posting_id FROM entries e WHERE e.source = ?1 "
+	    "AND EXISTS (SELECT 1 FROM entries o WHERE "
+	    "o.posting_id = e.posting_id AND o.source <> ?1) "
+	    /* Records from before 004_dedup.sql have no document to merge
+	     * again until their first fetch fills it in. */
+	    "AND NOT EXISTS (SELECT 1 FROM entries l WHERE "
+	    "l.posting_id = e.posting_id AND l.source <> ?1 AND "
+	    "l.doc IS NULL) "
+	    "ORDER BY e.posting_id";
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if ((stmt = store_stmt(st, sql)) == NULL ||
+	    store_bind(st, stmt, "s", name) == -1)
+		return -1;
+	while ((rc = store_step(st, stmt, __func__)) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xreallocarray(*ids, cap, sizeof(**ids));
+		}
+		(*ids)[(*n)++] = store_column_str(stmt, 0);
+	}
+	store_reset(stmt);
+	return rc;
+}
+
+/* One statement of the deletion; the rows it changed, or -1. */
+static int
+delete_step(struct store *st, const char *sql, const char *name)
+{
+	sqlite3_stmt *stmt;
+
+	if ((stmt = store_stmt(st, sql)) == NULL ||
+	    (name != NULL && store_bind(st, stmt, "s", name) == -1) ||
+	    store_step_done(st, stmt, __func__) == -1)
+		return -1;
+	return sqlite3_changes(st->st_db);
+}
+
+#define TOMBSTONE_ROUNDS	16	/* merges chained further are left */
+
 int
 store_source_delete(struct store *st, const char *name)
 {
@@ -119,32 +171,52 @@ store_source_delete(struct store *st, const char *name)
 	    "(SELECT posting_id FROM entries WHERE source = ?1) "
 	    "AND NOT EXISTS (SELECT 1 FROM entries o "
 	    "WHERE o.posting_id = postings.id AND o.source <> ?1)";
+	/* The merges its records made are no one's doing any more. */
+	static const char del_merges[] =
+	    "DELETE FROM dedup_merges WHERE source = ?1";
 	static const char del_source[] =
 	    "DELETE FROM sources WHERE name = ?1";
-	sqlite3_stmt *stmt;
-	int postings, found;
+	/* A posting merged into one that went is a pointer to nothing. */
+	static const char del_tombstones[] =
+	    "DELETE FROM postings WHERE id IN (SELECT c.posting_id FROM "
+	    "dedup_clusters c WHERE c.merged_into IS NOT NULL AND NOT EXISTS "
+	    "(SELECT 1 FROM postings p WHERE p.id = c.merged_into))";
+	char **shared = NULL;
+	size_t nshared = 0, i;
+	int postings, found, changed, round;
 
 	if (store_begin(st, __func__) == -1)
 		return -1;
-	if ((stmt = store_stmt(st, del_postings)) == NULL ||
-	    store_bind(st, stmt, "s", name) == -1 ||
-	    store_step_done(st, stmt, __func__) == -1)
+	if (shared_postings(st, name, &shared, &nshared) == -1 ||
+	    (postings = delete_step(st, del_postings, name)) == -1 ||
+	    delete_step(st, del_merges, name) == -1 ||
+	    (found = delete_step(st, del_source, name)) == -1)
 		goto fail;
-	postings = sqlite3_changes(st->st_db);
-	if ((stmt = store_stmt(st, del_source)) == NULL ||
-	    store_bind(st, stmt, "s", name) == -1 ||
-	    store_step_done(st, stmt, __func__) == -1)
+	for (round = 0, changed = 1; changed > 0 && round < TOMBSTONE_ROUNDS;
+	    round++) {
+		if ((changed = delete_step(st, del_tombstones, NULL)) == -1)
+			goto fail;
+		postings += changed;
+	}
+	/* What the others carry is published without it. */
+	if (dedup_republish(st, shared, nshared, (int64_t)time(NULL)) == -1)
 		goto fail;
-	found = sqlite3_changes(st->st_db) > 0;
-	if (postings > 0 && store_bump_generation(st) == -1)
+	if ((postings > 0 || nshared > 0) && store_bump_generation(st) == -1)
 		goto fail;
 	if (store_commit(st, __func__) == -1)
-		return -1;
-	if (postings > 0)
+		goto done;
+	if (postings > 0 || nshared > 0)
 		st->st_generation++;
-	return found ? 0 : 1;
+	for (i = 0; i < nshared; i++)
+		free(shared[i]);
+	free(shared);
+	return found > 0 ? 0 : 1;
  fail:
 	store_rollback(st);
+ done:
+	for (i = 0; i < nshared; i++)
+		free(shared[i]);
+	free(shared);
 	return -1;
 }
 
