@@ -52,6 +52,8 @@ struct transfer {
 	int			 tr_active;	/* else queued, or new */
 	int			 tr_queued;
 	size_t			 tr_header_bytes;
+	size_t			 tr_link_len;	/* of fr_link */
+	size_t			 tr_link_cap;
 	int			 tr_body_too_large;
 	int			 tr_headers_too_large;
 	int			 tr_refused;
@@ -167,7 +169,9 @@ transfer_response_reset(struct transfer *tr)
 	free(fr->fr_etag);
 	free(fr->fr_last_modified);
 	free(fr->fr_content_type);
+	free(fr->fr_link);
 	fr->fr_etag = fr->fr_last_modified = fr->fr_content_type = NULL;
+	fr->fr_link = NULL;
 	fr->fr_retry_after = 0;
 	buf_reset(&fr->fr_body);
 	/* A refusal on an earlier hop's other address is history now. */
@@ -203,6 +207,30 @@ header_is(const char *line, size_t nlen, const char *name)
 	return strlen(name) == nlen && strncasecmp(line, name, nlen) == 0;
 }
 
+/* Appends to fr_link, growing it by doubling (many short lines stay
+ * linear). */
+static void
+transfer_add_link(struct transfer *tr, const char *v, size_t len)
+{
+	struct fetch_result *fr = &tr->tr_result;
+	size_t need = tr->tr_link_len + (tr->tr_link_len ? 2 : 0) + len + 1;
+
+	if (fr->fr_link == NULL)
+		tr->tr_link_len = tr->tr_link_cap = 0;
+	if (need > tr->tr_link_cap) {
+		tr->tr_link_cap = need > 2 * tr->tr_link_cap ? need :
+		    2 * tr->tr_link_cap;
+		fr->fr_link = xreallocarray(fr->fr_link, 1, tr->tr_link_cap);
+	}
+	if (tr->tr_link_len > 0) {
+		memcpy(fr->fr_link + tr->tr_link_len, ", ", 2);
+		tr->tr_link_len += 2;
+	}
+	memcpy(fr->fr_link + tr->tr_link_len, v, len);
+	tr->tr_link_len += len;
+	fr->fr_link[tr->tr_link_len] = '\0';
+}
+
 static void
 transfer_capture(struct transfer *tr, const char *line, size_t len)
 {
@@ -235,6 +263,13 @@ transfer_capture(struct transfer *tr, const char *line, size_t len)
 	value = xstrndup(v, end - v);
 	if (header_is(line, nlen, "retry-after")) {
 		tr->tr_result.fr_retry_after = parse_retry_after(value);
+		free(value);
+		return;
+	}
+	/* Several Link lines are one list (RFC 9110, 5.3); the total is
+	 * bounded by FETCH_HEADERS_MAX. */
+	if (header_is(line, nlen, "link")) {
+		transfer_add_link(tr, value, end - v);
 		free(value);
 		return;
 	}
@@ -493,6 +528,7 @@ transfer_free(struct transfer *tr)
 	free(fr->fr_last_modified);
 	free(fr->fr_content_type);
 	free(fr->fr_effective_url);
+	free(fr->fr_link);
 	free(tr);
 }
 
@@ -803,15 +839,23 @@ multi_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
 		curl_multi_assign(fe->fe_multi, s, sk);
 	} else if (sk->sk_kind == kind)
 		return 0;
-	if (sk->sk_ev != NULL)
-		event_free(sk->sk_ev);
 	sk->sk_kind = kind;
-	if ((sk->sk_ev = event_new(fe->fe_base, s, kind, sock_ready,
-	    fe)) == NULL || event_add(sk->sk_ev, NULL) == -1) {
-		log_warnx("%s: cannot watch socket %d", __func__, (int)s);
-		return -1;
+	/* Every request turns a socket from writing to reading: the event
+	 * is set again in place, not made anew. */
+	if (sk->sk_ev != NULL) {
+		if (event_del(sk->sk_ev) == -1 || event_assign(sk->sk_ev,
+		    fe->fe_base, s, kind, sock_ready, fe) == -1 ||
+		    event_add(sk->sk_ev, NULL) == -1)
+			goto fail;
+		return 0;
 	}
+	if ((sk->sk_ev = event_new(fe->fe_base, s, kind, sock_ready,
+	    fe)) == NULL || event_add(sk->sk_ev, NULL) == -1)
+		goto fail;
 	return 0;
+ fail:
+	log_warnx("%s: cannot watch socket %d", __func__, (int)s);
+	return -1;
 }
 
 /* CURLMOPT_TIMERFUNCTION: never act here, only arm the timer. */

@@ -109,6 +109,8 @@ struct fetch_result {
 	char			*fr_last_modified;
 	char			*fr_content_type;
 	char			*fr_effective_url;
+	/* Every Link header line, joined with ", " (link_header.h). */
+	char			*fr_link;
 	int64_t			 fr_retry_after;	/* seconds, 0 if none */
 };
 

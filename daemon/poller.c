@@ -332,11 +332,10 @@ poll_first_page(struct poll_source *ps, const struct fetch_result *fr,
 	pg->pg_etag = fr->fr_etag ? xstrdup(fr->fr_etag) : NULL;
 	pg->pg_last_modified = fr->fr_last_modified ?
 	    xstrdup(fr->fr_last_modified) : NULL;
-	if (feed != NULL) {
-		pg->pg_hub = feed->fd_hub ? xstrdup(feed->fd_hub) : NULL;
-		pg->pg_self = xstrdup(feed->fd_self ? feed->fd_self :
-		    ps->ps_url);
-	}
+	/* The hub: the Link header's, else the document's (websub.h). */
+	if (feed != NULL)
+		websub_discover(fr, feed, ps->ps_url, &pg->pg_hub,
+		    &pg->pg_self);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "poller.h"
 #include "purge.h"
 #include "store.h"
+#include "websub.h"
 
 static int
 config_has_subscriber(const struct config *cf, const char *name)
@@ -61,6 +62,8 @@ sync_sources(struct daemon *d, const struct config *cf)
 			continue;
 		log_info("source %s: no longer in the configuration, removed",
 		    list[i].sh_name);
+		websub_forget(d->d_websub, list[i].sh_name,
+		    "the source was removed");
 		if (store_source_delete(d->d_store, list[i].sh_name) == -1)
 			rc = -1;
 	}
@@ -169,6 +172,8 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 		    area_table_count(cf->cf_areas), cf->cf_municipalities);
 	if (d->d_poller)
 		poller_sync(d->d_poller);
+	/* websub = off, or a paused source: its hub is told. */
+	websub_sync(d->d_websub);
 	return 0;
 }
 

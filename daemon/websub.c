@@ -7,10 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 
 #include <event2/http.h>
 #include <openssl/rand.h>
 
+#include "../feeds/feed.h"
+#include "../feeds/link_header.h"
 #include "../feeds/xmalloc.h"
 #include "clock.h"
 #include "config.h"
@@ -23,6 +26,20 @@
 #include "websub.h"
 
 #define WEBSUB_MAX_RESPONSE	(16 * 1024)
+/* Unsubscriptions remembered for the hub's verification, at most. */
+#define WEBSUB_MAX_LEAVING	256
+
+/*
+ * An unsubscription asked for a source that may be gone from the store
+ * by the time the hub verifies it (a deleted source): the intent is
+ * kept here for WEBSUB_VERIFY_WAIT.
+ */
+struct leaving {
+	char			*lv_source;
+	char			*lv_topic;
+	int64_t			 lv_until;
+	TAILQ_ENTRY(leaving)	 lv_entry;
+};
 
 struct websub {
 	struct daemon		*ws_daemon;
@@ -30,6 +47,8 @@ struct websub {
 	struct timer		*ws_timer;
 	int			 ws_in_flight;
 	struct websub_stats	 ws_stats;
+	TAILQ_HEAD(, leaving)	 ws_leaving;	/* oldest first */
+	int			 ws_nleaving;
 };
 
 /* A subscription request in flight. */
@@ -47,14 +66,95 @@ now_s(struct websub *ws)
 	return clock_now(ws->ws_daemon->d_clock);
 }
 
-/* [source] websub = off, in the file; sources of the API take part. */
+/* Why a source lets go of its hub while it stays (websub_sync()). */
+static const char why_off[] = "websub = off for the source";
+static const char why_paused[] = "the source is paused";
+
+/*
+ * NULL when the source takes part, else why not: [source] websub = off
+ * in the file, or a paused source.  Sources of the API take part.
+ */
+static const char *
+unwanted(struct websub *ws, const char *source)
+{
+	const struct source_conf *src;
+	struct source_health sh;
+	int paused;
+
+	src = config_source(ws->ws_daemon->d_conf, source);
+	if (src != NULL && !src->src_websub)
+		return why_off;
+	if (store_source_get(ws->ws_daemon->d_store, source, &sh) != 0)
+		return "the source is gone";
+	paused = sh.sh_paused;
+	source_health_free(&sh);
+	return paused ? why_paused : NULL;
+}
+
 static int
 wanted(struct websub *ws, const char *source)
 {
-	const struct source_conf *src;
+	return unwanted(ws, source) == NULL;
+}
 
-	src = config_source(ws->ws_daemon->d_conf, source);
-	return src == NULL || src->src_websub;
+/* --- unsubscriptions in flight ------------------------------------------ */
+
+static void
+leaving_free(struct websub *ws, struct leaving *lv)
+{
+	TAILQ_REMOVE(&ws->ws_leaving, lv, lv_entry);
+	ws->ws_nleaving--;
+	free(lv->lv_source);
+	free(lv->lv_topic);
+	free(lv);
+}
+
+static void
+leaving_add(struct websub *ws, const char *source, const char *topic)
+{
+	struct leaving *lv, *next;
+	int64_t now = now_s(ws);
+
+	for (lv = TAILQ_FIRST(&ws->ws_leaving); lv != NULL; lv = next) {
+		next = TAILQ_NEXT(lv, lv_entry);
+		if (lv->lv_until <= now || (strcmp(lv->lv_source, source) == 0 &&
+		    strcmp(lv->lv_topic, topic) == 0))
+			leaving_free(ws, lv);
+	}
+	if (ws->ws_nleaving >= WEBSUB_MAX_LEAVING)
+		leaving_free(ws, TAILQ_FIRST(&ws->ws_leaving));
+	lv = xcalloc(1, sizeof(*lv));
+	lv->lv_source = xstrdup(source);
+	lv->lv_topic = xstrdup(topic);
+	lv->lv_until = now + WEBSUB_VERIFY_WAIT;
+	TAILQ_INSERT_TAIL(&ws->ws_leaving, lv, lv_entry);
+	ws->ws_nleaving++;
+}
+
+/* Subscribing again: an older unsubscription is not ours any more. */
+static void
+leaving_drop(struct websub *ws, const char *source)
+{
+	struct leaving *lv, *next;
+
+	for (lv = TAILQ_FIRST(&ws->ws_leaving); lv != NULL; lv = next) {
+		next = TAILQ_NEXT(lv, lv_entry);
+		if (strcmp(lv->lv_source, source) == 0)
+			leaving_free(ws, lv);
+	}
+}
+
+static int
+is_leaving(struct websub *ws, const char *source, const char *topic)
+{
+	struct leaving *lv;
+	int64_t now = now_s(ws);
+
+	TAILQ_FOREACH(lv, &ws->ws_leaving, lv_entry)
+		if (lv->lv_until > now && strcmp(lv->lv_source, source) == 0 &&
+		    strcmp(lv->lv_topic, topic) == 0)
+			return 1;
+	return 0;
 }
 
 static void
@@ -207,10 +307,91 @@ subscribe(struct websub *ws, struct websub_sub *row, const char *source,
 	row->ws_requested = now_s(ws);
 	if (store_websub_put(ws->ws_daemon->d_store, row) != 0)
 		return;
+	leaving_drop(ws, row->ws_source);
 	log_info("source %s: WebSub: subscribing at %s", row->ws_source,
 	    row->ws_hub);
 	ask(ws, row, 1);
 	arm(ws);
+}
+
+/*
+ * Lets go of row's subscription when it has one (active, or asked for):
+ * hub.mode=unsubscribe, and the intent kept for the verification even if
+ * the row goes (a deleted source).  0, or 1 when there was none.
+ */
+static int
+unsubscribe(struct websub *ws, struct websub_sub *row, const char *why)
+{
+	if (strcmp(row->ws_state, WEBSUB_ACTIVE) != 0 &&
+	    strcmp(row->ws_state, WEBSUB_SUBSCRIBING) != 0)
+		return 1;
+	free(row->ws_state);
+	row->ws_state = xstrdup(WEBSUB_UNSUBSCRIBED);
+	row->ws_requested = now_s(ws);
+	/* Kept: websub_sync() subscribes again when the reason ends. */
+	free(row->ws_error);
+	row->ws_error = xstrdup(why);
+	/* Gone from the store already or not, the hub is asked. */
+	store_websub_put(ws->ws_daemon->d_store, row);
+	log_info("source %s: WebSub: unsubscribing at %s: %s",
+	    row->ws_source, row->ws_hub, why);
+	leaving_add(ws, row->ws_source, row->ws_topic);
+	ask(ws, row, 0);
+	arm(ws);
+	return 0;
+}
+
+void
+websub_forget(struct websub *ws, const char *source, const char *why)
+{
+	struct websub_sub row;
+
+	if (ws == NULL ||
+	    store_websub_get(ws->ws_daemon->d_store, source, &row) != 0)
+		return;
+	unsubscribe(ws, &row, why);
+	websub_sub_free(&row);
+}
+
+void
+websub_sync(struct websub *ws)
+{
+	struct websub_sub *rows, *r;
+	const char *why;
+	size_t n, i;
+
+	if (ws == NULL ||
+	    store_websub_list(ws->ws_daemon->d_store, &rows, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		r = &rows[i];
+		if ((why = unwanted(ws, r->ws_source)) != NULL)
+			unsubscribe(ws, r, why);
+		/* Let go of for a reason that has ended (resumed, websub
+		 * on again): the hub and topic the last poll found.  A
+		 * 304 poll would not say them again. */
+		else if (strcmp(r->ws_state, WEBSUB_UNSUBSCRIBED) == 0 &&
+		    r->ws_error != NULL && (strcmp(r->ws_error, why_off) == 0 ||
+		    strcmp(r->ws_error, why_paused) == 0))
+			subscribe(ws, r, r->ws_source, r->ws_hub, r->ws_topic);
+	}
+	store_websub_list_free(rows, n);
+}
+
+void
+websub_discover(const struct fetch_result *fr, const struct feed *feed,
+    const char *url, char **hub, char **self)
+{
+	const char *base;
+
+	/* WebSub 4: the Link header first, then the document's links. */
+	base = fr->fr_effective_url ? fr->fr_effective_url : url;
+	*hub = link_header_find(fr->fr_link, "hub", base);
+	*self = link_header_find(fr->fr_link, "self", base);
+	if (*hub == NULL && feed->fd_hub != NULL)
+		*hub = xstrdup(feed->fd_hub);
+	if (*self == NULL)
+		*self = xstrdup(feed->fd_self ? feed->fd_self : url);
 }
 
 void
@@ -231,15 +412,10 @@ websub_seen(struct websub *ws, const char *source, const char *hub,
 	    strcmp(row.ws_topic, topic) == 0;
 	if (hub == NULL || !wanted(ws, source)) {
 		/* No hub any more, or not wanted: let go of it. */
-		if (rc == 0 && (strcmp(row.ws_state, WEBSUB_ACTIVE) == 0 ||
-		    strcmp(row.ws_state, WEBSUB_SUBSCRIBING) == 0)) {
-			free(row.ws_state);
-			row.ws_state = xstrdup(WEBSUB_UNSUBSCRIBED);
-			row.ws_requested = now;
-			if (store_websub_put(ws->ws_daemon->d_store,
-			    &row) == 0)
-				ask(ws, &row, 0);
-		}
+		if (rc == 0)
+			unsubscribe(ws, &row, hub == NULL ?
+			    "the source names no hub any more" :
+			    unwanted(ws, source));
 		goto done;
 	}
 	if (same && strcmp(row.ws_state, WEBSUB_ACTIVE) == 0) {
@@ -253,7 +429,9 @@ websub_seen(struct websub *ws, const char *source, const char *hub,
 	if (same && strcmp(row.ws_state, WEBSUB_SUBSCRIBING) == 0 &&
 	    now - row.ws_requested < WEBSUB_VERIFY_WAIT)
 		goto done;
-	if (same && now - row.ws_requested < WEBSUB_RETRY)
+	/* A failure waits a day; an unsubscription of ours does not. */
+	if (same && strcmp(row.ws_state, WEBSUB_FAILED) == 0 &&
+	    now - row.ws_requested < WEBSUB_RETRY)
 		goto done;
 	subscribe(ws, &row, source, hub, topic);
  done:
@@ -287,8 +465,17 @@ websub_verify(struct websub *ws, const char *source, const char *mode,
 	int status = 404;
 
 	*echo = "";
-	if (mode == NULL || topic == NULL ||
-	    store_websub_get(ws->ws_daemon->d_store, source, &row) != 0)
+	if (mode == NULL || topic == NULL)
+		return 404;
+	/* An unsubscription of ours, the row kept or not. */
+	if (strcmp(mode, "unsubscribe") == 0 && challenge != NULL &&
+	    *challenge != '\0' && is_leaving(ws, source, topic)) {
+		log_info("source %s: WebSub: the hub confirms the "
+		    "unsubscription", source);
+		*echo = challenge;
+		return 200;
+	}
+	if (store_websub_get(ws->ws_daemon->d_store, source, &row) != 0)
 		return 404;
 	if (strcmp(row.ws_topic, topic) != 0)
 		goto done;
@@ -404,7 +591,10 @@ renew(void *arg)
 			    "subscription");
 		else if (rows[i].ws_lease_expires <= now)
 			set_failed(ws, &rows[i], "the lease ended unrenewed");
-		else if (wanted(ws, rows[i].ws_source))
+		else if (!wanted(ws, rows[i].ws_source))
+			unsubscribe(ws, &rows[i], unwanted(ws,
+			    rows[i].ws_source));
+		else
 			subscribe(ws, &rows[i], rows[i].ws_source,
 			    rows[i].ws_hub, rows[i].ws_topic);
 	}
@@ -444,6 +634,7 @@ websub_new(struct daemon *d)
 	struct websub *ws = xcalloc(1, sizeof(*ws));
 
 	ws->ws_daemon = d;
+	TAILQ_INIT(&ws->ws_leaving);
 	if ((ws->ws_fetcher = fetcher_new(d->d_base, 8)) == NULL) {
 		free(ws);
 		return NULL;
@@ -460,6 +651,8 @@ websub_free(struct websub *ws)
 		return;
 	fetcher_free(ws->ws_fetcher);
 	timer_free(ws->ws_timer);
+	while (!TAILQ_EMPTY(&ws->ws_leaving))
+		leaving_free(ws, TAILQ_FIRST(&ws->ws_leaving));
 	free(ws);
 }
 

@@ -15,6 +15,14 @@
  * its verification never came, the lease ended unrenewed) or when a poll
  * brings changes the hub did not push; a new subscription is tried a day
  * later.  [source] websub = off keeps a source polled.
+ *
+ * A source that is deleted, paused, or switched off (websub = off) lets
+ * go of its subscription: hub.mode=unsubscribe, and the hub's
+ * verification of it is confirmed, for WEBSUB_VERIFY_WAIT, even when the
+ * source is gone from the store.  Resumed, or switched on again, it
+ * subscribes again at once.  (A source removed from the file while
+ * the daemon was down cannot be unsubscribed: its pushes are answered
+ * 410, which ends the subscription at the hub, as the lease does.)
  */
 #ifndef TSUNAGU_WEBSUB_H
 #define TSUNAGU_WEBSUB_H
@@ -23,6 +31,8 @@
 #include <stdint.h>
 
 struct daemon;
+struct feed;
+struct fetch_result;
 struct websub;
 
 #define WEBSUB_SAFETY_POLL	(6 * 3600)	/* seconds, while pushed */
@@ -47,6 +57,31 @@ void			 websub_free(struct websub *);	/* NULL ok */
  */
 void			 websub_seen(struct websub *, const char *source,
 			    const char *hub, const char *topic, int changes);
+/*
+ * Where a response fr to a poll of url, which brought feed, names the
+ * hub and the topic: in the Link header (RFC 8288: rel="hub",
+ * rel="self", resolved against the effective URL) first, else in the
+ * document (feed->fd_hub, fd_self); the topic is url when neither names
+ * one.  *hub (NULL: none) and *self are new strings (free()), for
+ * websub_seen().
+ */
+void			 websub_discover(const struct fetch_result *fr,
+			    const struct feed *feed, const char *url,
+			    char **hub, char **self);
+/*
+ * The source is being deleted, paused or switched off: unsubscribe from
+ * its hub when it has a subscription (why is logged).  Call it before
+ * the source leaves the store.  A NULL websub does nothing.
+ */
+void			 websub_forget(struct websub *, const char *source,
+			    const char *why);
+/*
+ * After a reload, a pause or a resume: lets go of the subscriptions no
+ * longer wanted (websub = off, a paused source), and subscribes again
+ * those let go of for a reason that has ended.  A NULL websub does
+ * nothing.
+ */
+void			 websub_sync(struct websub *);
 /* The interval to poll source at (a NULL websub: interval). */
 int64_t			 websub_poll_interval(struct websub *,
 			    const char *source, int64_t interval);

@@ -60,6 +60,7 @@ extern const struct route route_api_subscriber_recover;
 extern const struct route route_api_deliveries;
 extern const struct route route_api_delivery;
 extern const struct route route_api_delivery_redeliver;
+extern const struct route route_api_hub_subscriptions;
 extern const struct route route_api_postings;
 extern const struct route route_api_posting_submit;
 extern const struct route route_api_posting;

@@ -42,6 +42,7 @@ const struct route *const api_routes[] = {
 	&route_api_deliveries,
 	&route_api_delivery,
 	&route_api_delivery_redeliver,
+	&route_api_hub_subscriptions,
 	&route_api_postings,
 	&route_api_posting_submit,
 	&route_api_posting,

@@ -19,6 +19,7 @@
 #include "poller.h"
 #include "reply.h"
 #include "store.h"
+#include "websub.h"
 
 #define SOURCE_MAX_INTERVAL	(30 * 86400)
 
@@ -283,6 +284,9 @@ source_delete(struct http_request *hr)
 	if (load_source(hr, &sh) == -1)
 		return;
 	if (api_made(hr, &sh) == 0) {
+		/* Its hub is told while the subscription is still known. */
+		websub_forget(hr->hr_daemon->d_websub, sh.sh_name,
+		    "the source was deleted");
 		if (store_source_delete(hr->hr_daemon->d_store,
 		    sh.sh_name) == -1)
 			reply_error(hr, 500, "the store failed; see the log");
@@ -296,6 +300,29 @@ source_delete(struct http_request *hr)
 		}
 	}
 	source_health_free(&sh);
+}
+
+/* This instance's subscription at the source's hub, or null (never the
+ * secret). */
+static json_t *
+websub_json(struct http_request *hr, const char *source)
+{
+	struct websub_sub row;
+	json_t *j;
+
+	if (store_websub_get(hr->hr_daemon->d_store, source, &row) != 0)
+		return json_null();
+	j = json_pack("{s:s,s:s,s:s,s:o,s:o,s:o,s:I,s:o}",
+	    "state", row.ws_state,
+	    "hub", row.ws_hub,
+	    "topic", row.ws_topic,
+	    "lease_expires", api_time(row.ws_lease_expires),
+	    "requested", api_time(row.ws_requested),
+	    "last_push", api_time(row.ws_last_push),
+	    "pushes", (json_int_t)row.ws_pushes,
+	    "error", api_string(row.ws_error));
+	websub_sub_free(&row);
+	return j;
 }
 
 static void
@@ -315,7 +342,7 @@ source_health(struct http_request *hr)
 	/* Entries without a guid are known by their link or a hash of
 	 * their text: an edit at the source then looks like a new entry. */
 	reply_json(hr, 200, json_pack("{s:s,s:b,s:o,s:o,s:I,s:o,s:o,s:i,"
-	    "s:o,s:I,s:{s:I,s:I,s:I},s:b}",
+	    "s:o,s:I,s:{s:I,s:I,s:I},s:b,s:o}",
 	    "name", sh.sh_name,
 	    "paused", sh.sh_paused,
 	    "last_attempt", api_time(sh.sh_last_attempt),
@@ -329,7 +356,8 @@ source_health(struct http_request *hr)
 	    "postings", (json_int_t)sh.sh_postings,
 	    "identity", "guid", (json_int_t)guid, "link", (json_int_t)link,
 	    "hash", (json_int_t)hash,
-	    "identity_fallback", link + hash > 0));
+	    "identity_fallback", link + hash > 0,
+	    "websub", websub_json(hr, sh.sh_name)));
 	source_health_free(&sh);
 }
 
@@ -344,6 +372,8 @@ set_paused(struct http_request *hr, int paused)
 		api_actor(hr, actor, sizeof(actor));
 		log_info("source %s: %s by %s", hr->hr_args[0], paused ?
 		    "paused" : "resumed", actor);
+		/* Its hub is told: unsubscribe, or subscribe again. */
+		websub_sync(hr->hr_daemon->d_websub);
 		resync(hr);
 		reply_source(hr, 200, hr->hr_args[0]);
 		break;

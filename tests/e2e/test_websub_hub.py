@@ -14,7 +14,8 @@ the intent verification and records what the hub distributes):
 106 a JSON topic (the JSON Feed);
 and: feeds name the hub; a callback that fails verification is not
 subscribed; private and loopback callbacks outside allow_networks are
-refused; topics must be this instance's canonical feed URLs.
+refused; topics must be this instance's canonical feed URLs; the admin
+lists the subscriptions (GET /api/v1/hub/subscriptions), never a secret.
 (Lease expiry and retries run on the manual clock: test_hub.c.)
 """
 
@@ -166,6 +167,51 @@ class HubTest(harness.TestCase):
         r = self.wait_posts(path2, 1)[0]
         self.assertEqual(r.headers["x-hub-signature"], "sha1=" + hmac.new(
             b"geheim", r.body, hashlib.sha1).hexdigest())
+
+    def test_admin_lists_subscriptions(self):
+        path = self.fresh("cbadmin")
+        topic = self.topic("/feeds/all.json")
+        status, text = self.subscribe(self.sink.url(path), topic=topic,
+                                      **{"hub.secret": "s3cr3t-value",
+                                         "hub.lease_seconds": "3600"})
+        self.assertEqual(status, 202, text)
+        self.verified(path)
+        status, doc = self.d.api("/hub/subscriptions?topic="
+                                 + urllib.parse.quote(topic, safe=""))
+        self.assertEqual(status, 200, doc)
+        self.assertTrue(doc["enabled"])
+        mine = [x for x in doc["subscriptions"]
+                if x["callback"] == self.sink.url(path)]
+        self.assertEqual(len(mine), 1, doc)
+        sub = mine[0]
+        self.assertEqual(sub["topic"], topic)
+        self.assertEqual(sub["callback_host"], "127.0.0.1")
+        self.assertTrue(sub["secret"])
+        self.assertEqual(sub["signature_algorithm"], "sha256")
+        self.assertEqual(sub["lease_seconds"], 3600)
+        self.assertTrue(sub["live"])
+        self.assertGreaterEqual(doc["live"], 1)
+        self.assertTrue(all(x["topic"] == topic
+                            for x in doc["subscriptions"]))
+        # Never the secret itself.
+        raw = self.d.request("GET", "/api/v1/hub/subscriptions",
+                             self.d.auth())[2]
+        self.assertNotIn(b"s3cr3t-value", raw)
+        # Another topic: not in the list.
+        status, doc = self.d.api("/hub/subscriptions?topic="
+                                 + urllib.parse.quote(self.topic(
+                                     "/feeds/none.atom"), safe=""))
+        self.assertEqual((status, doc["count"]), (200, 0))
+        # Admin only; listed among the routes.
+        token, _ = apikit.make_token(self.d, "coordinator",
+                                     organization="社協")
+        self.assertEqual(self.d.api("/hub/subscriptions",
+                                    token=token)[0], 403)
+        self.assertEqual(self.d.request("GET", "/api/v1/hub/subscriptions",
+                                        {})[0], 401)
+        routes = self.d.api("/api/v1")[1]["routes"]
+        self.assertIn("/api/v1/hub/subscriptions",
+                      [r["path"] for r in routes])
 
     def test_102_extra_parameters_ignored(self):
         path = self.fresh("cb102")

@@ -56,6 +56,7 @@ struct got {
 	char			*lm;
 	char			*ct;
 	char			*url;
+	char			*link;
 	int64_t			 retry;
 };
 
@@ -176,6 +177,7 @@ route_redir(struct env *env, struct evhttp_request *req, const char *arg)
 	add_header(req, "Location", loc);
 	add_header(req, "ETag", "\"hop\"");
 	add_header(req, "Retry-After", "9");
+	add_header(req, "Link", "<https://hop.example.net/>; rel=hub");
 	reply(req, 302, "moved", 5);
 }
 
@@ -289,7 +291,19 @@ route_headers(struct env *env, struct evhttp_request *req, const char *arg)
 		add_header(req, "Content-Type", "text/x-kept");
 	} else if (strcmp(arg, "ctl-etag") == 0)
 		add_header(req, "ETag", "\"a\001b\"");
-	else if (strcmp(arg, "flood") == 0) {
+	else if (strcmp(arg, "links") == 0) {
+		add_header(req, "Link", "<https://hub.example.net/>; "
+		    "rel=\"hub\"");
+		add_header(req, "Link", "</feed.xml>; rel=\"self\"");
+		add_header(req, "Link", "<https://x.example.net/a,b>; "
+		    "title=\"a, b\"; rel=next");
+	} else if (strcmp(arg, "many-links") == 0) {
+		int i;
+
+		/* Short lines, many: joined in linear time. */
+		for (i = 0; i < 10000; i++)
+			add_header(req, "Link", "<a>");
+	} else if (strcmp(arg, "flood") == 0) {
 		int i;
 
 		for (i = 0; i < 40; i++)
@@ -484,6 +498,7 @@ got_clear(struct got *g)
 	free(g->etag);
 	free(g->lm);
 	free(g->ct);
+	free(g->link);
 	free(g->url);
 	memset(g, 0, sizeof(*g));
 }
@@ -508,6 +523,7 @@ record(const struct fetch_result *fr, void *arg)
 	g->etag = fr->fr_etag ? strdup(fr->fr_etag) : NULL;
 	g->lm = fr->fr_last_modified ? strdup(fr->fr_last_modified) : NULL;
 	g->ct = fr->fr_content_type ? strdup(fr->fr_content_type) : NULL;
+	g->link = fr->fr_link ? strdup(fr->fr_link) : NULL;
 	g->url = fr->fr_effective_url ? strdup(fr->fr_effective_url) : NULL;
 	g->retry = fr->fr_retry_after;
 }

@@ -88,6 +88,7 @@ test_redirects(void **state)
 	assert_string_equal(g->body, "end");
 	/* Headers are those of the last response only. */
 	assert_null(g->etag);
+	assert_null(g->link);
 	assert_int_equal(g->retry, 0);
 	snprintf(want, sizeof(want), "http://127.0.0.1:%d/redir/0",
 	    env->o.port);
@@ -304,6 +305,16 @@ test_header_bounds(void **state)
 	g = fetch_path(env, "/headers/ctl-etag");
 	assert_int_equal(g->err, FETCH_OK);
 	assert_null(g->etag);
+
+	/* Link lines are one list (RFC 9110, 5.3), in order. */
+	g = fetch_path(env, "/headers/links");
+	assert_int_equal(g->err, FETCH_OK);
+	assert_string_equal(g->link, "<https://hub.example.net/>; "
+	    "rel=\"hub\", </feed.xml>; rel=\"self\", "
+	    "<https://x.example.net/a,b>; title=\"a, b\"; rel=next");
+	g = fetch_path(env, "/headers/many-links");
+	assert_int_equal(g->err, FETCH_OK);
+	assert_int_equal(strlen(g->link), 10000 * 3 + 9999 * 2);
 
 	g = fetch_path(env, "/headers/flood");
 	assert_int_equal(g->err, FETCH_ERR_TOO_LARGE);

@@ -8,6 +8,8 @@
  */
 #include "push_testutil.h"
 
+#include "../../feeds/feed.h"
+#include "fetch.h"
 #include "websub.h"
 
 #define SRC	"city"
@@ -239,6 +241,172 @@ test_fallbacks(void **state)
 	free(url);
 }
 
+/* Where a poll's response names the hub: the Link header first. */
+static void
+test_discover(void **state)
+{
+	struct fetch_result fr;
+	struct feed feed;
+	char *hub, *self;
+
+	memset(&fr, 0, sizeof(fr));
+	memset(&feed, 0, sizeof(feed));
+	fr.fr_effective_url = "https://city.example.jp/v/feed.xml";
+	feed.fd_hub = "https://body-hub.example.net/";
+	feed.fd_self = "https://city.example.jp/v/self.xml";
+	/* Only the document names them. */
+	websub_discover(&fr, &feed, TOPIC, &hub, &self);
+	assert_string_equal(hub, "https://body-hub.example.net/");
+	assert_string_equal(self, "https://city.example.jp/v/self.xml");
+	free(hub);
+	free(self);
+	/* The Link header wins, relative targets resolved. */
+	fr.fr_link = "</hub>; rel=\"hub\", <feed.xml?a=1>; rel=\"self\"";
+	websub_discover(&fr, &feed, TOPIC, &hub, &self);
+	assert_string_equal(hub, "https://city.example.jp/hub");
+	assert_string_equal(self, "https://city.example.jp/v/feed.xml?a=1");
+	free(hub);
+	free(self);
+	/* A hub in the header, no self anywhere: the URL polled. */
+	feed.fd_hub = feed.fd_self = NULL;
+	fr.fr_link = "<https://hdr-hub.example.net/>; rel=hub";
+	websub_discover(&fr, &feed, TOPIC, &hub, &self);
+	assert_string_equal(hub, "https://hdr-hub.example.net/");
+	assert_string_equal(self, TOPIC);
+	free(hub);
+	free(self);
+	/* Nothing: no hub. */
+	fr.fr_link = "<https://city.example.jp/p2>; rel=next";
+	websub_discover(&fr, &feed, TOPIC, &hub, &self);
+	assert_null(hub);
+	assert_string_equal(self, TOPIC);
+	free(self);
+}
+
+/* Subscribed, then verified: the source's subscription is active. */
+static void
+subscribed(struct fixture *fx, const char *url)
+{
+	fx->rv.rv_default = 202;
+	websub_seen(fx->d.d_websub, SRC, url, TOPIC, 0);
+	settle(fx);
+	assert_int_equal(verify(fx, "subscribe", "1000"), 200);
+	state_is(fx, WEBSUB_ACTIVE);
+}
+
+/* A deleted source unsubscribes; the hub's verification is confirmed
+ * after the source (and its row) are gone. */
+static void
+test_deleted_source_unsubscribes(void **state)
+{
+	struct fixture *fx = *state;
+	char *url = hub(fx), buf[512];
+	struct websub_sub row;
+	const char *echo;
+	int n;
+
+	subscribed(fx, url);
+	n = fx->rv.rv_nreqs;
+	websub_forget(fx->d.d_websub, SRC, "the source was deleted");
+	assert_int_equal(store_source_delete(fx->d.d_store, SRC), 0);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 1);
+	assert_string_equal(form(fx, "hub.mode", buf, sizeof(buf)),
+	    "unsubscribe");
+	assert_string_equal(form(fx, "hub.topic", buf, sizeof(buf)), TOPIC);
+	assert_string_equal(form(fx, "hub.callback", buf, sizeof(buf)),
+	    "http://127.0.0.1:8080/websub/city");
+	assert_string_equal(form(fx, "hub.secret", buf, sizeof(buf)), "");
+	assert_int_equal(store_websub_get(fx->d.d_store, SRC, &row), 1);
+	/* The hub verifies: confirmed, though the row is gone. */
+	assert_int_equal(websub_verify(fx->d.d_websub, SRC, "unsubscribe",
+	    TOPIC, "bye", NULL, NULL, &echo), 200);
+	assert_string_equal(echo, "bye");
+	/* Not a subscription, not another topic, not for ever. */
+	assert_int_equal(websub_verify(fx->d.d_websub, SRC, "subscribe",
+	    TOPIC, "x", "600", NULL, &echo), 404);
+	assert_int_equal(websub_verify(fx->d.d_websub, SRC, "unsubscribe",
+	    TOPIC "?x", "x", NULL, NULL, &echo), 404);
+	advance(fx, WEBSUB_VERIFY_WAIT * 1000LL);
+	assert_int_equal(websub_verify(fx->d.d_websub, SRC, "unsubscribe",
+	    TOPIC, "late", NULL, NULL, &echo), 404);
+	/* Pushes for it end the hub's subscription. */
+	assert_int_equal(websub_push(fx->d.d_websub, SRC, "sha256=00",
+	    "application/rss+xml", "<rss/>", 6), 410);
+	/* Forgetting what has no subscription asks nothing. */
+	n = fx->rv.rv_nreqs;
+	websub_forget(fx->d.d_websub, SRC, "again");
+	websub_forget(fx->d.d_websub, "nope", "never subscribed");
+	websub_forget(NULL, SRC, "no websub");
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n);
+	free(url);
+}
+
+/* A paused source unsubscribes, stays so while paused (polls, renewals),
+ * and subscribes again at once when resumed, with no poll needed (a 304
+ * would not name the hub again). */
+static void
+test_paused_source(void **state)
+{
+	struct fixture *fx = *state;
+	char *url = hub(fx), buf[512], secret[128];
+	struct websub_sub row;
+	int n;
+
+	subscribed(fx, url);
+	form(fx, "hub.secret", secret, sizeof(secret));
+	n = fx->rv.rv_nreqs;
+	/* Paused (the API then syncs). */
+	assert_int_equal(store_source_set_paused(fx->d.d_store, SRC, 1), 0);
+	websub_sync(fx->d.d_websub);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 1);
+	assert_string_equal(form(fx, "hub.mode", buf, sizeof(buf)),
+	    "unsubscribe");
+	assert_string_equal(form(fx, "hub.topic", buf, sizeof(buf)), TOPIC);
+	state_is(fx, WEBSUB_UNSUBSCRIBED);
+	assert_int_equal(store_websub_get(fx->d.d_store, SRC, &row), 0);
+	assert_string_equal(row.ws_error, "the source is paused");
+	websub_sub_free(&row);
+	assert_int_equal(verify(fx, "unsubscribe", NULL), 200);
+	/* A poll that was under way, a sync again, time: nothing asked. */
+	websub_seen(fx->d.d_websub, SRC, url, TOPIC, 0);
+	websub_sync(fx->d.d_websub);
+	advance(fx, 2000 * 1000);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 1);
+	state_is(fx, WEBSUB_UNSUBSCRIBED);
+	/* Resumed: subscribed again at once, at the hub and topic known. */
+	assert_int_equal(store_source_set_paused(fx->d.d_store, SRC, 0), 0);
+	websub_sync(fx->d.d_websub);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 2);
+	assert_string_equal(form(fx, "hub.mode", buf, sizeof(buf)),
+	    "subscribe");
+	assert_string_equal(form(fx, "hub.topic", buf, sizeof(buf)), TOPIC);
+	assert_string_equal(form(fx, "hub.secret", buf, sizeof(buf)), secret);
+	state_is(fx, WEBSUB_SUBSCRIBING);
+	/* The old unsubscription is not confirmed any more. */
+	assert_int_equal(verify(fx, "unsubscribe", NULL), 404);
+	assert_int_equal(verify(fx, "subscribe", "1000"), 200);
+	state_is(fx, WEBSUB_ACTIVE);
+	/* A sync with nothing changed asks nothing. */
+	websub_sync(fx->d.d_websub);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 2);
+	/* A source whose feed dropped its hub is not subscribed again. */
+	websub_seen(fx->d.d_websub, SRC, NULL, TOPIC, 0);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 3);
+	state_is(fx, WEBSUB_UNSUBSCRIBED);
+	websub_sync(fx->d.d_websub);
+	settle(fx);
+	assert_int_equal(fx->rv.rv_nreqs, n + 3);
+	state_is(fx, WEBSUB_UNSUBSCRIBED);
+	free(url);
+}
+
 int
 main(void)
 {
@@ -248,6 +416,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lease_ends_unrenewed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fallbacks, setup,
+		    teardown),
+		cmocka_unit_test(test_discover),
+		cmocka_unit_test_setup_teardown(
+		    test_deleted_source_unsubscribes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paused_source, setup,
 		    teardown),
 	};
 
