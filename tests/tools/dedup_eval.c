@@ -1,37 +1,34 @@
 /*
  * dedup_eval.c — pairwise precision and recall of deduplication on the
- * labeled set (tests/data/dedup/labeled.jsonl), and the tuning of the
- * similarity parameters on its tune part.
+ * labeled set (tests/data/dedup/*.jsonl, README.md there), and the tuning
+ * of the similarity parameters on its tune part.
  *
- *   dedup_eval [-v] [-c] [-t] [-s STOREDIR] FILE
+ *   dedup_eval [-cdtv] [-p PART] [-s STOREDIR] FILE...
  *
  * Each record is read into a posting and normalized as the poller does
- * (normalize_posting() with the region 232106 and the municipality table
- * of $TSUNAGU_SHARED_DATA/localgovjp), then the records arrive source by
- * source — one fetch each, in every order of the sources — and
- * dedup_match() puts each into a cluster as the store would.  A pair of
- * records is predicted as one event when they end in one cluster, and is
- * one when they carry the same label.  Precision and recall are reported
- * per part, the worst over the orders.
+ * (normalize_posting() with the record's "region" — 232106 when it has
+ * none —, its "source_area" and the municipality table of
+ * $TSUNAGU_SHARED_DATA/localgovjp), then the records of a part arrive
+ * source by source — one fetch each, in every order of the part's
+ * sources — and dedup_match() puts each into a cluster as the store
+ * would.  A pair of records is predicted as one event when they end in one
+ * cluster, and is one when they carry the same label.  Precision and
+ * recall count every pair of the part and are the worst over the orders
+ * (of each file's sources: records of two files never meet).
  *
  *   -t   tune: search the parameter grid on the tune part for the most
- *        recall (in scope) at precision 1, then the widest band of
- *        thresholds that
+ *        recall at precision 1, then the widest band of thresholds that
  *        gives it, and print the chosen parameters (sim_default_params
  *        must hold them: -c checks that too).
  *   -c   check: exit 1 unless the held-out part reaches precision 0.99
- *        and recall 0.95 in scope with sim_default_params (and, with -t,
- *        unless the tuning chose sim_default_params).
- *
- * "In scope" leaves out the pairs with a record marked "variant" in the
- * set: an event under another name, a meeting time given as the start,
- * another name for the place — beyond the "full-width vs half-width titles
- * and small wording changes" of issue 4.  Recall with them is printed
- * beside it.  Precision counts every pair.
+ *        and recall 0.95 with sim_default_params (and, with -t, unless
+ *        the tuning chose sim_default_params).
  *   -s   also run the held-out and tune records through the real store
  *        (store_record_fetch(), one fetch per source, in a database in
  *        STOREDIR) and check that it clusters them as dedup_match() does.
- *   -v   print every wrong pair with its verdict.
+ *   -p   report on one part only (tune or held): what tuning may read.
+ *   -v   print every wrong pair of the order of the worst precision, with
+ *        its verdict.
  *   -d   print every pair of records of one block (same day, URL or
  *        origin) with its verdict, score, title and place similarity.
  */
@@ -60,8 +57,9 @@ static int	related(const struct eval_rec *, const struct eval_rec *);
 
 #define TARGET_PRECISION	0.99
 #define TARGET_RECALL		0.95
-#define MAX_SOURCES		8
-#define REGION			"232106"
+#define MAX_SOURCES		EVAL_MAX_SOURCES
+#define MAX_PART_SOURCES	8	/* in a part: 8! orders at most */
+#define REGION			"232106"	/* when a record names none */
 
 /* --- reading the labeled set -------------------------------------------- */
 
@@ -74,12 +72,17 @@ str_of(json_t *o, const char *key)
 }
 
 static struct posting *
-posting_of(json_t *o, const struct normalize_ctx *ctx)
+posting_of(json_t *o, const struct area_table *areas)
 {
+	struct normalize_ctx ctx = { .nc_areas = areas };
 	struct posting *p = posting_new();
 	const char *s;
 	char *html;
 	int64_t t;
+
+	/* The instance's region and the source's area, as configured. */
+	ctx.nc_region = (s = str_of(o, "region")) != NULL ? s : REGION;
+	ctx.nc_source_area = str_of(o, "source_area");
 
 	posting_set(&p->pst_guid, str_of(o, "guid"));
 	posting_set(&p->pst_link, str_of(o, "link"));
@@ -101,7 +104,7 @@ posting_of(json_t *o, const struct normalize_ctx *ctx)
 	if ((s = str_of(o, "published")) != NULL &&
 	    date_parse_rfc3339(s, &t) == 0)
 		p->pst_published = t;
-	normalize_posting(p, ctx);
+	normalize_posting(p, &ctx);
 	return p;
 }
 
@@ -183,13 +186,12 @@ forget_listing_pages(struct eval_set *set)
 	free(listing);
 }
 
-int
-eval_load(const char *path, struct eval_set *set)
+/* The records of one file, appended to set. */
+static int
+load_file(const char *path, int file, const struct area_table *areas,
+    struct eval_set *set)
 {
-	const char *shared = getenv("TSUNAGU_SHARED_DATA");
-	struct normalize_ctx ctx = { .nc_region = REGION };
-	struct area_table *areas;
-	char tpath[4096], err[512], *line = NULL;
+	char *line = NULL;
 	size_t cap = 0, i;
 	ssize_t len;
 	json_error_t jerr;
@@ -198,17 +200,8 @@ eval_load(const char *path, struct eval_set *set)
 	json_t *o;
 	int lineno = 0;
 
-	memset(set, 0, sizeof(*set));
-	snprintf(tpath, sizeof(tpath), "%s/localgovjp/localgovjp-utf8.csv",
-	    shared ? shared : "../shared/data");
-	if ((areas = area_table_load(tpath, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	ctx.nc_areas = areas;
 	if ((f = fopen(path, "r")) == NULL) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
-		area_table_free(areas);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, f)) > 0) {
@@ -227,7 +220,8 @@ eval_load(const char *path, struct eval_set *set)
 		r->er_kind = xstrdup_opt(str_of(o, "kind"));
 		r->er_hard = xstrdup_opt(str_of(o, "hard"));
 		r->er_variant = xstrdup_opt(str_of(o, "variant"));
-		r->er_posting = posting_of(o, &ctx);
+		r->er_file = file;
+		r->er_posting = posting_of(o, areas);
 		json_decref(o);
 		if (r->er_event == NULL || r->er_split == NULL ||
 		    r->er_source == NULL || r->er_kind == NULL) {
@@ -253,6 +247,36 @@ eval_load(const char *path, struct eval_set *set)
 	}
 	free(line);
 	fclose(f);
+	return 0;
+ fail:
+	free(line);
+	fclose(f);
+	return -1;
+}
+
+int
+eval_load(char *const paths[], size_t npaths, struct eval_set *set)
+{
+	const char *shared = getenv("TSUNAGU_SHARED_DATA");
+	struct area_table *areas;
+	struct eval_rec *r;
+	char tpath[4096], err[512];
+	size_t i;
+
+	memset(set, 0, sizeof(*set));
+	snprintf(tpath, sizeof(tpath), "%s/localgovjp/localgovjp-utf8.csv",
+	    shared ? shared : "../shared/data");
+	if ((areas = area_table_load(tpath, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	set->es_nfiles = npaths;
+	for (i = 0; i < npaths; i++)
+		if (load_file(paths[i], (int)i, areas, set) == -1) {
+			area_table_free(areas);
+			eval_free(set);
+			return -1;
+		}
 	area_table_free(areas);
 	forget_listing_pages(set);
 	if (check_distinguishable(set) == -1) {
@@ -276,12 +300,6 @@ eval_load(const char *path, struct eval_set *set)
 				r->er_block[r->er_nblock++] = (int)j;
 	}
 	return 0;
- fail:
-	free(line);
-	fclose(f);
-	area_table_free(areas);
-	eval_free(set);
-	return -1;
 }
 
 void
@@ -311,6 +329,13 @@ eval_free(struct eval_set *set)
 }
 
 /* --- clustering as the store does it ------------------------------------ */
+
+int
+eval_in_scope(const struct eval_rec *r, const char *part, int file)
+{
+	return (part == NULL || strcmp(r->er_split, part) == 0) &&
+	    (file < 0 || r->er_file == file);
+}
 
 struct cluster {
 	int	*c_members;
@@ -431,8 +456,8 @@ place(struct run *ru, size_t i, int64_t when, int defer)
  * are placed); of[i] is record i's cluster.
  */
 void
-eval_cluster(const struct eval_set *set, const char *part, const int *order,
-    const struct sim_params *sp, int *of)
+eval_cluster(const struct eval_set *set, const char *part, int file,
+    const int *order, size_t norder, const struct sim_params *sp, int *of)
 {
 	struct run ru = { .ru_set = set, .ru_sp = sp, .ru_of = of };
 	size_t s, i, n, npending, last;
@@ -447,12 +472,11 @@ eval_cluster(const struct eval_set *set, const char *part, const int *order,
 		of[i] = -1;
 		ru.ru_cand_of[i] = -1;
 	}
-	for (s = 0; s < set->es_nsources; s++) {
+	for (s = 0; s < norder; s++) {
 		npending = 0;
 		for (i = 0; i < set->es_n; i++)
 			if (set->es_recs[i].er_src == order[s] &&
-			    (part == NULL ||
-			    strcmp(set->es_recs[i].er_split, part) == 0))
+			    eval_in_scope(&set->es_recs[i], part, file))
 				pending[npending++] = (int)i;
 		/* Passes while some record of the fetch finds its place. */
 		do {
@@ -479,8 +503,9 @@ eval_cluster(const struct eval_set *set, const char *part, const int *order,
 /* --- pairwise precision and recall --------------------------------------- */
 
 void
-eval_score(const struct eval_set *set, const char *part, const int *of,
-    struct eval_score *sc, int verbose, const struct sim_params *sp)
+eval_score(const struct eval_set *set, const char *part, int file,
+    const int *of, struct eval_score *sc, int verbose,
+    const struct sim_params *sp)
 {
 	const struct eval_rec *a, *b;
 	struct sim_verdict v;
@@ -490,24 +515,20 @@ eval_score(const struct eval_set *set, const char *part, const int *of,
 	memset(sc, 0, sizeof(*sc));
 	for (i = 0; i < set->es_n; i++) {
 		a = &set->es_recs[i];
-		if (part != NULL && strcmp(a->er_split, part) != 0)
+		if (!eval_in_scope(a, part, file))
 			continue;
 		sc->sc_records++;
 		if (a->er_hard != NULL)
 			sc->sc_hard++;
 		for (j = i + 1; j < set->es_n; j++) {
 			b = &set->es_recs[j];
-			if (part != NULL && strcmp(b->er_split, part) != 0)
+			if (!eval_in_scope(b, part, file))
 				continue;
 			same = strcmp(a->er_event, b->er_event) == 0;
 			pred = of[i] >= 0 && of[i] == of[j];
 			sc->sc_true += same;
 			sc->sc_pred += pred;
 			sc->sc_both += same && pred;
-			if (a->er_variant == NULL && b->er_variant == NULL) {
-				sc->sc_true_in += same;
-				sc->sc_both_in += same && pred;
-			}
 			if (!same && a->er_hard != NULL && b->er_hard != NULL &&
 			    strcmp(a->er_hard, b->er_hard) == 0) {
 				sc->sc_hard_pairs++;
@@ -516,7 +537,7 @@ eval_score(const struct eval_set *set, const char *part, const int *of,
 			if (verbose && same != pred) {
 				sim_compare(&a->er_sim, &b->er_sim, sp, &v);
 				printf("  %s %s/%s [%s] %s | %s/%s [%s] %s: %s "
-				    "%.3f (title %.3f, place %.3f)\n", same ?
+				    "%.3f (title %.3f, place %.3f; %s)\n", same ?
 				    "MISSED" : "WRONG", a->er_event,
 				    a->er_source, a->er_posting->pst_start ?
 				    a->er_posting->pst_start : "-",
@@ -525,14 +546,12 @@ eval_score(const struct eval_set *set, const char *part, const int *of,
 				    b->er_posting->pst_start : "-",
 				    b->er_posting->pst_title,
 				    sim_rule_name(v.sv_rule), v.sv_score,
-				    v.sv_title, v.sv_place);
+				    v.sv_title, v.sv_place, v.sv_why);
 			}
 		}
 	}
 	sc->sc_precision = sc->sc_pred ? (double)sc->sc_both / sc->sc_pred : 1;
 	sc->sc_recall = sc->sc_true ? (double)sc->sc_both / sc->sc_true : 1;
-	sc->sc_recall_in = sc->sc_true_in ? (double)sc->sc_both_in /
-	    sc->sc_true_in : 1;
 }
 
 /* Every order of the sources (n! of them, n ≤ 8), one after the other. */
@@ -561,44 +580,80 @@ next_order(int *a, size_t n)
 	return 1;
 }
 
-/* The worst precision and recall over the orders (all, or the first and
- * its reverse when quick). */
-void
-eval_worst(const struct eval_set *set, const char *part,
-    const struct sim_params *sp, int quick, struct eval_score *worst,
-    size_t *norders)
+/* The sources that have records in the part and file, in set order; -1
+ * when there are too many to try every order of. */
+static int
+part_sources(const struct eval_set *set, const char *part, int file,
+    int *out, size_t *n)
 {
-	int order[MAX_SOURCES], *of;
-	struct eval_score sc;
-	size_t i, n = set->es_nsources, runs = 0;
+	size_t s, i;
+
+	*n = 0;
+	for (s = 0; s < set->es_nsources; s++) {
+		for (i = 0; i < set->es_n; i++)
+			if (set->es_recs[i].er_src == (int)s &&
+			    eval_in_scope(&set->es_recs[i], part, file))
+				break;
+		if (i == set->es_n)
+			continue;
+		if (*n == MAX_PART_SOURCES) {
+			fprintf(stderr, "more than %d sources in part %s of "
+			    "file %d\n", MAX_PART_SOURCES, part ? part : "(all)",
+			    file + 1);
+			return -1;
+		}
+		out[(*n)++] = (int)s;
+	}
+	return 0;
+}
+
+/* The worst of one file's records of the part over the orders of its
+ * sources (all, or the first and its reverse when quick), added to *sum. */
+static int
+worst_of_file(const struct eval_set *set, const char *part, int file,
+    const struct sim_params *sp, int quick, struct eval_score *sum,
+    size_t *norders, int *worst_order)
+{
+	int order[MAX_PART_SOURCES], first[MAX_PART_SOURCES], *of;
+	int by_source[MAX_PART_SOURCES];
+	struct eval_score sc, worst;
+	size_t i, n, runs = 0;
 	int more = 1;
 
-	of = xcalloc(set->es_n, sizeof(*of));
+	if (part_sources(set, part, file, first, &n) == -1)
+		return -1;
+	if (n == 0)
+		return 0;
+	memset(&worst, 0, sizeof(worst));
+	/* next_order() permutes indices into first[]. */
 	for (i = 0; i < n; i++)
 		order[i] = (int)i;
-	memset(worst, 0, sizeof(*worst));
+	of = xcalloc(set->es_n, sizeof(*of));
 	while (more) {
-		eval_cluster(set, part, order, sp, of);
-		eval_score(set, part, of, &sc, 0, sp);
-		if (runs == 0 || sc.sc_precision < worst->sc_precision) {
-			worst->sc_precision = sc.sc_precision;
-			worst->sc_pred = sc.sc_pred;
+		for (i = 0; i < n; i++)
+			by_source[i] = first[order[i]];
+		eval_cluster(set, part, file, by_source, n, sp, of);
+		eval_score(set, part, file, of, &sc, 0, sp);
+		/* The fewest right pairs among the predicted, the most
+		 * predicted: the lowest precision. */
+		if (runs == 0 || sc.sc_precision < worst.sc_precision) {
+			worst.sc_precision = sc.sc_precision;
+			worst.sc_pred = sc.sc_pred;
+			worst.sc_pred_right = sc.sc_both;
+			if (worst_order != NULL)
+				memcpy(worst_order, by_source,
+				    n * sizeof(*by_source));
 		}
-		if (runs == 0 || sc.sc_recall < worst->sc_recall) {
-			worst->sc_recall = sc.sc_recall;
-			worst->sc_both = sc.sc_both;
+		if (runs == 0 || sc.sc_recall < worst.sc_recall) {
+			worst.sc_recall = sc.sc_recall;
+			worst.sc_both = sc.sc_both;
 		}
-		if (runs == 0 || sc.sc_recall_in < worst->sc_recall_in) {
-			worst->sc_recall_in = sc.sc_recall_in;
-			worst->sc_both_in = sc.sc_both_in;
-		}
-		worst->sc_true_in = sc.sc_true_in;
-		if (runs == 0 || sc.sc_hard_merged > worst->sc_hard_merged)
-			worst->sc_hard_merged = sc.sc_hard_merged;
-		worst->sc_true = sc.sc_true;
-		worst->sc_records = sc.sc_records;
-		worst->sc_hard = sc.sc_hard;
-		worst->sc_hard_pairs = sc.sc_hard_pairs;
+		if (runs == 0 || sc.sc_hard_merged > worst.sc_hard_merged)
+			worst.sc_hard_merged = sc.sc_hard_merged;
+		worst.sc_true = sc.sc_true;
+		worst.sc_records = sc.sc_records;
+		worst.sc_hard = sc.sc_hard;
+		worst.sc_hard_pairs = sc.sc_hard_pairs;
 		runs++;
 		if (quick) {
 			if (runs == 2)
@@ -610,7 +665,42 @@ eval_worst(const struct eval_set *set, const char *part,
 		more = next_order(order, n);
 	}
 	free(of);
-	*norders = runs;
+	sum->sc_pred += worst.sc_pred;
+	sum->sc_pred_right += worst.sc_pred_right;
+	sum->sc_both += worst.sc_both;
+	sum->sc_true += worst.sc_true;
+	sum->sc_hard_merged += worst.sc_hard_merged;
+	sum->sc_records += worst.sc_records;
+	sum->sc_hard += worst.sc_hard;
+	sum->sc_hard_pairs += worst.sc_hard_pairs;
+	*norders += runs;
+	return 0;
+}
+
+/*
+ * The worst precision and recall of the part over the orders of its
+ * sources.  Records of different files never meet (each file is one
+ * region and one year), so each file's sources are ordered on their own
+ * and the worst counts of each are added up.
+ */
+int
+eval_worst(const struct eval_set *set, const char *part,
+    const struct sim_params *sp, int quick, struct eval_score *worst,
+    size_t *norders)
+{
+	size_t f;
+
+	memset(worst, 0, sizeof(*worst));
+	*norders = 0;
+	for (f = 0; f < set->es_nfiles; f++)
+		if (worst_of_file(set, part, (int)f, sp, quick, worst,
+		    norders, NULL) == -1)
+			return -1;
+	worst->sc_precision = worst->sc_pred ?
+	    (double)worst->sc_pred_right / worst->sc_pred : 1;
+	worst->sc_recall = worst->sc_true ?
+	    (double)worst->sc_both / worst->sc_true : 1;
+	return 0;
 }
 
 /* --- tuning ------------------------------------------------------------- */
@@ -659,11 +749,12 @@ tune(const struct eval_set *set, struct sim_params *best)
 			size_t start = t;
 
 			sp.sp_threshold = grid_threshold[t];
-			eval_worst(set, "tune", &sp, 1, &sc, &norders);
+			if (eval_worst(set, "tune", &sp, 1, &sc,
+			    &norders) == -1)
+				return;
 			if (sc.sc_precision < 1)
 				continue;
-			/* In scope first; the rest breaks ties. */
-			recall = sc.sc_recall_in + sc.sc_recall / 1000;
+			recall = sc.sc_recall;
 			if (recall > band_recall + 1e-9) {
 				band_recall = recall;
 				lo = hi = start;
@@ -706,38 +797,46 @@ same_params(const struct sim_params *a, const struct sim_params *b)
 	    a->sp_time_tolerance == b->sp_time_tolerance;
 }
 
-static void
+static int
 report(const struct eval_set *set, const char *part,
     const struct sim_params *sp, int verbose, struct eval_score *out)
 {
-	int order[MAX_SOURCES], *of;
-	size_t i, norders;
+	int order[MAX_PART_SOURCES], *of;
+	struct eval_score sc;
+	size_t n, norders, f;
 
-	eval_worst(set, part, sp, 0, out, &norders);
+	if (eval_worst(set, part, sp, 0, out, &norders) == -1)
+		return -1;
 	printf("%-5s %3zu records (%zu in hard-negative groups), %zu true "
-	    "pairs (%zu in scope), %zu hard-negative pairs: precision %.4f, "
-	    "recall %.4f in scope, %.4f with the variants (worst of %zu "
-	    "source orders; hard-negative pairs merged: %zu)\n",
+	    "pairs, %zu hard-negative pairs: precision %.4f, recall %.4f "
+	    "(worst of %zu source orders; hard-negative pairs merged: %zu)\n",
 	    part, out->sc_records, out->sc_hard, out->sc_true,
-	    out->sc_true_in, out->sc_hard_pairs, out->sc_precision,
-	    out->sc_recall_in, out->sc_recall, norders, out->sc_hard_merged);
+	    out->sc_hard_pairs, out->sc_precision, out->sc_recall, norders,
+	    out->sc_hard_merged);
 	if (!verbose)
-		return;
+		return 0;
+	/* The wrong pairs of each file's order of the worst precision. */
 	of = xcalloc(set->es_n, sizeof(*of));
-	for (i = 0; i < set->es_nsources; i++)
-		order[i] = (int)i;
-	eval_cluster(set, part, order, sp, of);
-	{
-		struct eval_score sc;
+	for (f = 0; f < set->es_nfiles; f++) {
+		struct eval_score ignored;
+		size_t runs = 0;
 
-		eval_score(set, part, of, &sc, 1, sp);
+		memset(&ignored, 0, sizeof(ignored));
+		if (part_sources(set, part, (int)f, order, &n) == -1 ||
+		    n == 0 || worst_of_file(set, part, (int)f, sp, 0,
+		    &ignored, &runs, order) == -1)
+			continue;
+		eval_cluster(set, part, (int)f, order, n, sp, of);
+		eval_score(set, part, (int)f, of, &sc, 1, sp);
 	}
 	free(of);
+	return 0;
 }
 
 /* Every pair of one block, with its features: what tuning looks at. */
 static void
-dump_pairs(const struct eval_set *set, const struct sim_params *sp)
+dump_pairs(const struct eval_set *set, const char *part,
+    const struct sim_params *sp)
 {
 	const struct eval_rec *a, *b;
 	struct sim_verdict v;
@@ -748,6 +847,7 @@ dump_pairs(const struct eval_set *set, const struct sim_params *sp)
 			a = &set->es_recs[i];
 			b = &set->es_recs[j];
 			if (strcmp(a->er_split, b->er_split) != 0 ||
+			    (part != NULL && strcmp(a->er_split, part) != 0) ||
 			    !related(a, b))
 				continue;
 			sim_compare(&a->er_sim, &b->er_sim, sp, &v);
@@ -765,7 +865,8 @@ dump_pairs(const struct eval_set *set, const struct sim_params *sp)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: dedup_eval [-cdtv] [-s storedir] file\n");
+	fprintf(stderr, "usage: dedup_eval [-cdtv] [-p part] [-s storedir] "
+	    "file...\n");
 	exit(2);
 }
 
@@ -775,11 +876,14 @@ main(int argc, char *argv[])
 	struct eval_set set;
 	struct eval_score held, tuned;
 	struct sim_params best;
-	const char *storedir = NULL;
+	const char *storedir = NULL, *only = NULL;
 	int ch, check = 0, do_tune = 0, verbose = 0, dump = 0, rc = 0;
 
-	while ((ch = getopt(argc, argv, "cds:tv")) != -1) {
+	while ((ch = getopt(argc, argv, "cdp:s:tv")) != -1) {
 		switch (ch) {
+		case 'p':
+			only = optarg;
+			break;
 		case 'd':
 			dump = 1;
 			break;
@@ -799,12 +903,12 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind + 1 != argc)
+	if (optind == argc || (check && only != NULL))
 		usage();
-	if (eval_load(argv[optind], &set) == -1)
+	if (eval_load(argv + optind, (size_t)(argc - optind), &set) == -1)
 		return 2;
 	if (dump) {
-		dump_pairs(&set, &sim_default_params);
+		dump_pairs(&set, only, &sim_default_params);
 		eval_free(&set);
 		return 0;
 	}
@@ -820,14 +924,26 @@ main(int argc, char *argv[])
 		}
 	}
 	print_params("parameters", &sim_default_params);
-	report(&set, "tune", &sim_default_params, verbose, &tuned);
-	report(&set, "held", &sim_default_params, verbose, &held);
-	if (check && (held.sc_precision < TARGET_PRECISION ||
-	    held.sc_recall_in < TARGET_RECALL)) {
-		printf("held-out part below the targets (precision %.2f, "
-		    "recall in scope %.2f)\n", TARGET_PRECISION,
-		    TARGET_RECALL);
+	if ((only == NULL || strcmp(only, "tune") == 0) && report(&set,
+	    "tune", &sim_default_params, verbose, &tuned) == -1)
 		rc = 1;
+	if ((only == NULL || strcmp(only, "held") == 0) && report(&set,
+	    "held", &sim_default_params, verbose, &held) == -1)
+		rc = 1;
+	if (check && rc == 0) {
+		if (held.sc_records == 0) {
+			printf("no held-out part\n");
+			rc = 1;
+		} else if (held.sc_precision < TARGET_PRECISION ||
+		    held.sc_recall < TARGET_RECALL) {
+			printf("held-out part below the targets (precision "
+			    "%.2f, recall %.2f)\n", TARGET_PRECISION,
+			    TARGET_RECALL);
+			rc = 1;
+		} else
+			printf("held-out part meets the targets (precision "
+			    "%.2f, recall %.2f)\n", TARGET_PRECISION,
+			    TARGET_RECALL);
 	}
 	if (storedir != NULL && eval_store(&set, storedir,
 	    &sim_default_params) == -1)

@@ -20,6 +20,7 @@ struct eval_rec {
 	char			*er_variant;	/* beyond small changes, or NULL */
 	char			*er_key;	/* posting_entry_key() */
 	int			 er_src;	/* index in es_sources */
+	int			 er_file;	/* index of its file */
 	struct posting		*er_posting;	/* normalized */
 	struct dedup_keys	 er_keys;
 	struct sim_grams	 er_grams;	/* of the title key */
@@ -28,11 +29,14 @@ struct eval_rec {
 	size_t			 er_nblock;	/* page or origin) */
 };
 
+#define EVAL_MAX_SOURCES	32	/* in the set */
+
 struct eval_set {
 	struct eval_rec		*es_recs;
 	size_t			 es_n;
-	char			*es_sources[8];
+	char			*es_sources[EVAL_MAX_SOURCES];
 	size_t			 es_nsources;
+	size_t			 es_nfiles;
 };
 
 struct eval_score {
@@ -40,23 +44,27 @@ struct eval_score {
 	size_t	sc_hard;		/* records in hard-negative groups */
 	size_t	sc_true;		/* pairs of one event */
 	size_t	sc_pred;		/* pairs in one cluster */
+	size_t	sc_pred_right;		/* of the worst precision's sc_pred */
 	size_t	sc_both;
 	size_t	sc_hard_pairs;		/* different events of one group */
 	size_t	sc_hard_merged;		/* of those, put in one cluster */
-	size_t	sc_true_in;		/* true pairs without a variant */
-	size_t	sc_both_in;
 	double	sc_precision;
 	double	sc_recall;
-	double	sc_recall_in;		/* in scope: no variant record */
 };
 
-int	eval_load(const char *path, struct eval_set *);
+/* The records of every file, one set. */
+int	eval_load(char *const paths[], size_t npaths, struct eval_set *);
 void	eval_free(struct eval_set *);
-void	eval_cluster(const struct eval_set *, const char *part,
-	    const int *order, const struct sim_params *, int *of);
-void	eval_score(const struct eval_set *, const char *part, const int *of,
-	    struct eval_score *, int verbose, const struct sim_params *);
-void	eval_worst(const struct eval_set *, const char *part,
+/* 1 when r is of the part (NULL: any) and of the file (-1: any). */
+int	eval_in_scope(const struct eval_rec *, const char *part, int file);
+/* order: norder source indices, one fetch each in that order. */
+void	eval_cluster(const struct eval_set *, const char *part, int file,
+	    const int *order, size_t norder, const struct sim_params *,
+	    int *of);
+void	eval_score(const struct eval_set *, const char *part, int file,
+	    const int *of, struct eval_score *, int verbose,
+	    const struct sim_params *);
+int	eval_worst(const struct eval_set *, const char *part,
 	    const struct sim_params *, int quick, struct eval_score *worst,
 	    size_t *norders);
 /* The records through the store; -1 when it clusters them otherwise. */

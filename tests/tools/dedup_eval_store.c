@@ -71,7 +71,7 @@ one_part(const struct eval_set *set, const char *dir, const char *part,
 	struct posting_list pl;
 	struct posting *p;
 	char path[4096], guid[32], **ids;
-	int order[8], *of, rc = -1;
+	int order[EVAL_MAX_SOURCES], *of, rc = -1;
 	size_t s, i, j, differ = 0, pairs = 0, both = 0, same = 0, pred = 0;
 
 	snprintf(path, sizeof(path), "%s/dedup-eval-%s.db", dir, part);
@@ -122,7 +122,7 @@ one_part(const struct eval_set *set, const char *dir, const char *part,
 	st = NULL;
 	if (read_postings(path, set->es_n, ids) == -1)
 		goto done;
-	eval_cluster(set, part, order, sp, of);
+	eval_cluster(set, part, -1, order, set->es_nsources, sp, of);
 	for (i = 0; i < set->es_n; i++) {
 		if (strcmp(set->es_recs[i].er_split, part) != 0)
 			continue;

@@ -10,21 +10,22 @@ events that look alike.  Nothing is random.
 
 Fields of a record (the evaluation tool reads them into a posting and runs
 it through normalize_posting() before matching):
-  split     "tune" or "held": tune thresholds on one, report on the other.
-            Whole events (and whole hard-negative groups) go to one part.
+  split     "tune": everything here.  The records were first split
+            into a tune and a held part; the held part's misses were read
+            to find what the matcher lacked, so it is tuning data now,
+            and the held-out part is make_heldout.py's, written apart.
   event     the label: records with the same event announce the same event.
   hard      "type:group", when the event is one of a set of different
             events built to look alike (types: monthly, other-town,
             same-place, same-time-place, sessions, halfhour, branches,
-            similar-title, no-time-or-place); the groups of each type alternate between
-            the parts, so that each type is both tuned on and tested.
+            similar-title, no-time-or-place).
   variant   set on a record that announces its event beyond "full-width vs
             half-width titles and small wording changes" (issue 4): by
             another name ("paraphrase": 二十歳のつどい for 成人式, クリーン
             作戦 for 清掃), with the meeting time as its start
             ("meeting-time"), or with another name for the place
             ("place-name").  Chosen by that definition when the events were
-            written; the evaluation reports recall with and without them.
+            written; a note only: recall counts every pair.
   source, kind, guid, link, title, summary, start, end, place, address,
   area, published, origin_instance, origin_id: as a parser would fill them
             (start/end as the source writes them; a date may be only in the
@@ -588,21 +589,12 @@ E("エコフェスタ リユース市 受付", "刈谷市総合文化センタ�
 
 def records():
     serial = 100
-    groups_seen = []
     out = []
     for n, ev in enumerate(EVENTS):
         label = "E%03d" % (n + 1)
         group = ev["hard"]
-        if group is not None:
-            # Every type of hard negative in both parts: alternate the
-            # groups of one type.
-            kind = group.split(":")[0]
-            if group not in groups_seen:
-                groups_seen.append(group)
-            same_type = [g for g in groups_seen if g.split(":")[0] == kind]
-            part = "tune" if same_type.index(group) % 2 == 0 else "held"
-        else:
-            part = "tune" if n % 2 == 0 else "held"
+        # All of it is tuned on (see split above).
+        part = "tune"
         for k, src in enumerate(ev["sources"]):
             serial += 1
             say = ev["say"].get(src, {})
