@@ -1,7 +1,7 @@
 /*
  * dedup_eval.c — pairwise precision and recall of deduplication on the
- * labeled set (tests/data/dedup/*.jsonl, README.md there), and the tuning
- * of the similarity parameters on its tune part.
+ * labeled set (the .jsonl files of tests/data/dedup/, README.md there),
+ * and the tuning of the similarity parameters on its tune part.
  *
  *   dedup_eval [-cdtv] [-p PART] [-s STOREDIR] FILE...
  *
