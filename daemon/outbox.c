@@ -244,16 +244,22 @@ event_matches(const struct posting_filter *f, const struct posting *now,
 	    (before != NULL && posting_match(f, before));
 }
 
-/* Fans one batch out; the number of events, 0 when none was left. */
+/*
+ * Fans one batch out; the number of events, 0 when none was left.  The
+ * deliveries made go to the deliverer at once (webhook_offer()); *left
+ * counts those it could not look at.
+ */
 static int
 dispatch_batch(struct outbox *ob, struct receiver *rc, size_t nrc,
-    size_t *made)
+    const struct webhook_target *wt, size_t nt, size_t *made, size_t *left)
 {
 	struct daemon *d = ob->ob_daemon;
 	struct outbox_event *ev;
 	struct outbox_fanout *fo;
 	struct posting *now, *before;
 	const char **names;
+	int64_t *ids;
+	char *wids;
 	size_t n, i, j, total = 0;
 	int rc_ = -1;
 
@@ -265,11 +271,15 @@ dispatch_batch(struct outbox *ob, struct receiver *rc, size_t nrc,
 	}
 	fo = xcalloc(n, sizeof(*fo));
 	names = xcalloc(n * (nrc ? nrc : 1), sizeof(*names));
+	ids = xcalloc(n * (nrc ? nrc : 1), sizeof(*ids));
+	wids = xcalloc(n * (nrc ? nrc : 1), WEBHOOK_ID_SIZE);
 	for (i = 0; i < n; i++) {
 		now = decode(ev[i].oe_doc, ev[i].oe_seq);
 		before = decode(ev[i].oe_old_doc, ev[i].oe_seq);
 		fo[i].of_seq = ev[i].oe_seq;
 		fo[i].of_subscribers = names + i * nrc;
+		fo[i].of_ids = ids + i * nrc;
+		fo[i].of_webhook_ids = wids + i * nrc * WEBHOOK_ID_SIZE;
 		/* An event that does not decode is dispatched to no one
 		 * (logged above) rather than blocking those after it. */
 		fo[i].of_payload = now == NULL ? NULL : outbox_payload(d,
@@ -287,11 +297,16 @@ dispatch_batch(struct outbox *ob, struct receiver *rc, size_t nrc,
 		rc_ = (int)n;
 		*made += total;
 		log_debug("outbox: %zu events, %zu deliveries", n, total);
+		/* Sent now, not read back by a scan. */
+		if (d->d_webhook != NULL)
+			*left += webhook_offer(d->d_webhook, wt, nt, fo, n);
 	}
 	for (i = 0; i < n; i++)
 		free((char *)fo[i].of_payload);
 	free(fo);
 	free(names);
+	free(ids);
+	free(wids);
 	store_outbox_events_free(ev, n);
 	return rc_;
 }
@@ -302,14 +317,15 @@ outbox_run(struct outbox *ob)
 	struct daemon *d = ob->ob_daemon;
 	struct webhook_target *wt;
 	struct receiver *rc;
-	size_t nt, nrc, made = 0;
+	size_t nt, nrc, made = 0, left = 0;
 	int batches, n, total = 0;
 
 	if (store_webhook_targets(d->d_store, &wt, &nt) == -1)
 		return -1;
 	rc = receivers(wt, nt, &nrc);
 	for (batches = 0; batches < OUTBOX_MAX_BATCHES; batches++) {
-		if ((n = dispatch_batch(ob, rc, nrc, &made)) <= 0)
+		if ((n = dispatch_batch(ob, rc, nrc, wt, nt, &made,
+		    &left)) <= 0)
 			break;
 		total += n;
 	}
@@ -321,7 +337,7 @@ outbox_run(struct outbox *ob)
 	ob->ob_stats.obs_deliveries += made;
 	if (batches == OUTBOX_MAX_BATCHES)
 		outbox_poke(ob);	/* more after the loop's turn */
-	if (made > 0 && d->d_webhook != NULL)
+	if (left > 0 && d->d_webhook != NULL)
 		webhook_kick(d->d_webhook);
 	return total;
 }

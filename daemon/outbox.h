@@ -13,7 +13,9 @@
  * The store tells the outbox (store_set_change_hook) when a statement
  * added an event; the dispatch then runs on the next turn of the loop,
  * after the writer's commit.  A timer also looks every few seconds, for
- * events another process wrote.
+ * events another process wrote.  The deliveries a dispatch commits are
+ * handed to the deliverer at once (webhook_offer()): a fan-out is not
+ * read back from the store before it is sent.
  */
 #ifndef TSUNAGU_OUTBOX_H
 #define TSUNAGU_OUTBOX_H

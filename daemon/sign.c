@@ -3,11 +3,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include "sign.h"
+
+/* HMAC-SHA256 fetched once; each signature only sets the key. */
+struct sign_mac {
+	EVP_MAC		*sm_mac;
+	EVP_MAC_CTX	*sm_ctx;
+};
 
 static const struct {
 	const char	*name;
@@ -51,26 +59,59 @@ sign_webhook_key(const char *secret, unsigned char key[SIGN_KEY_MAX],
 	return 0;
 }
 
-/* HMAC-SHA256 over "id.timestamp.body". */
-static int
-webhook_mac(const char *secret, const char *msg_id, int64_t timestamp,
-    const void *body, size_t len, unsigned char mac[32])
+struct sign_mac *
+sign_mac_new(void)
 {
-	unsigned char key[SIGN_KEY_MAX];
-	char prefix[256];
+	struct sign_mac *sm;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+		    (char *)"SHA256", 0),
+		OSSL_PARAM_construct_end(),
+	};
+
+	if ((sm = calloc(1, sizeof(*sm))) == NULL)
+		return NULL;
+	if ((sm->sm_mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (sm->sm_ctx = EVP_MAC_CTX_new(sm->sm_mac)) == NULL ||
+	    EVP_MAC_CTX_set_params(sm->sm_ctx, params) != 1) {
+		sign_mac_free(sm);
+		return NULL;
+	}
+	return sm;
+}
+
+void
+sign_mac_free(struct sign_mac *sm)
+{
+	if (sm == NULL)
+		return;
+	EVP_MAC_CTX_free(sm->sm_ctx);
+	EVP_MAC_free(sm->sm_mac);
+	free(sm);
+}
+
+/* HMAC-SHA256 of prefix and body under key, with sm or at once. */
+static int
+hmac_sha256(struct sign_mac *sm, const unsigned char *key, size_t keylen,
+    const char *prefix, size_t plen, const void *body, size_t len,
+    unsigned char mac[32])
+{
 	unsigned char *msg;
 	unsigned int maclen = 0;
-	size_t keylen, plen;
-	int n, rc = -1;
+	size_t outl = 0;
+	int rc = -1;
 
-	n = snprintf(prefix, sizeof(prefix), "%s.%lld.", msg_id,
-	    (long long)timestamp);
-	if (n < 0 || (size_t)n >= sizeof(prefix) ||
-	    sign_webhook_key(secret, key, &keylen) == -1)
-		return -1;
-	plen = (size_t)n;
+	if (sm != NULL) {
+		if (EVP_MAC_init(sm->sm_ctx, key, keylen, NULL) != 1 ||
+		    EVP_MAC_update(sm->sm_ctx, (const unsigned char *)prefix,
+		    plen) != 1 || (len > 0 && EVP_MAC_update(sm->sm_ctx,
+		    body, len) != 1) ||
+		    EVP_MAC_final(sm->sm_ctx, mac, &outl, 32) != 1)
+			return -1;
+		return outl == 32 ? 0 : -1;
+	}
 	if ((msg = malloc(plen + len + 1)) == NULL)
-		goto done;
+		return -1;
 	memcpy(msg, prefix, plen);
 	if (len > 0)
 		memcpy(msg + plen, body, len);
@@ -78,19 +119,38 @@ webhook_mac(const char *secret, const char *msg_id, int64_t timestamp,
 	    &maclen) != NULL && maclen == 32)
 		rc = 0;
 	free(msg);
- done:
+	return rc;
+}
+
+/* HMAC-SHA256 over "id.timestamp.body". */
+static int
+webhook_mac(struct sign_mac *sm, const char *secret, const char *msg_id,
+    int64_t timestamp, const void *body, size_t len, unsigned char mac[32])
+{
+	unsigned char key[SIGN_KEY_MAX];
+	char prefix[256];
+	size_t keylen;
+	int n, rc;
+
+	n = snprintf(prefix, sizeof(prefix), "%s.%lld.", msg_id,
+	    (long long)timestamp);
+	if (n < 0 || (size_t)n >= sizeof(prefix) ||
+	    sign_webhook_key(secret, key, &keylen) == -1)
+		return -1;
+	rc = hmac_sha256(sm, key, keylen, prefix, (size_t)n, body, len, mac);
 	OPENSSL_cleanse(key, sizeof(key));
 	return rc;
 }
 
-int
-sign_webhook(const char *secret, const char *msg_id, int64_t timestamp,
-    const void *body, size_t len, char out[SIGN_WEBHOOK_SIZE])
+static int
+webhook_sign(struct sign_mac *sm, const char *secret, const char *msg_id,
+    int64_t timestamp, const void *body, size_t len,
+    char out[SIGN_WEBHOOK_SIZE])
 {
 	unsigned char mac[32];
 
 	out[0] = '\0';
-	if (webhook_mac(secret, msg_id, timestamp, body, len, mac) == -1)
+	if (webhook_mac(sm, secret, msg_id, timestamp, body, len, mac) == -1)
 		return -1;
 	memcpy(out, "v1,", 3);
 	EVP_EncodeBlock((unsigned char *)out + 3, mac, sizeof(mac));
@@ -98,16 +158,32 @@ sign_webhook(const char *secret, const char *msg_id, int64_t timestamp,
 }
 
 int
+sign_webhook(const char *secret, const char *msg_id, int64_t timestamp,
+    const void *body, size_t len, char out[SIGN_WEBHOOK_SIZE])
+{
+	return webhook_sign(NULL, secret, msg_id, timestamp, body, len, out);
+}
+
+int
 sign_webhook_header(const char *secret, const char *previous,
     const char *msg_id, int64_t timestamp, const void *body, size_t len,
     char *out, size_t outlen)
 {
+	return sign_webhook_header_mac(NULL, secret, previous, msg_id,
+	    timestamp, body, len, out, outlen);
+}
+
+int
+sign_webhook_header_mac(struct sign_mac *sm, const char *secret,
+    const char *previous, const char *msg_id, int64_t timestamp,
+    const void *body, size_t len, char *out, size_t outlen)
+{
 	char a[SIGN_WEBHOOK_SIZE], b[SIGN_WEBHOOK_SIZE];
 	int n;
 
-	if (sign_webhook(secret, msg_id, timestamp, body, len, a) == -1)
+	if (webhook_sign(sm, secret, msg_id, timestamp, body, len, a) == -1)
 		return -1;
-	if (previous == NULL || sign_webhook(previous, msg_id, timestamp,
+	if (previous == NULL || webhook_sign(sm, previous, msg_id, timestamp,
 	    body, len, b) == -1)
 		n = snprintf(out, outlen, "%s", a);
 	else

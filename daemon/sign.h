@@ -35,6 +35,18 @@ int	sign_webhook(const char *secret, const char *msg_id, int64_t timestamp,
 int	sign_webhook_header(const char *secret, const char *previous,
 	    const char *msg_id, int64_t timestamp, const void *body,
 	    size_t len, char *out, size_t outlen);
+/*
+ * The same with sm, a context made once (sign_mac_new(), NULL when it
+ * cannot be; sign_mac_free(NULL) is a no-op) that spares each signature
+ * fetching the algorithm: for the many deliveries of a fan-out.  A NULL
+ * sm signs as sign_webhook_header().
+ */
+struct sign_mac;
+struct sign_mac	*sign_mac_new(void);
+void		 sign_mac_free(struct sign_mac *);
+int	sign_webhook_header_mac(struct sign_mac *sm, const char *secret,
+	    const char *previous, const char *msg_id, int64_t timestamp,
+	    const void *body, size_t len, char *out, size_t outlen);
 /* 0 when one of the header's space-separated "v1,..." matches. */
 int	sign_webhook_verify(const char *secret, const char *msg_id,
 	    int64_t timestamp, const void *body, size_t len,

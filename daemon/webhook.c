@@ -5,9 +5,13 @@
  * A scan reads what is due for every endpoint in one query and starts
  * what the caps and buckets allow; an endpoint that had more than it
  * could start is filled again as its requests end.  Outcomes are written
- * in one transaction per turn of the loop (the flush), then the
- * endpoints' health is updated; a request whose outcome is not written
- * yet stays in its endpoint's list, so no scan sends it twice.
+ * in one transaction (the flush), then the endpoints' health is updated;
+ * a request whose outcome is not written yet stays in its endpoint's
+ * list, so no scan sends it twice.  While a burst is still running, the
+ * flush waits (FLUSH_DEFER_MS at most, FLUSH_MAX outcomes at most) so
+ * that the loop sends and reads first: an endpoint that has more to send
+ * and the last request of a burst flush on the same turn.  A crash in
+ * between only sends those deliveries again, with their webhook-id.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -35,6 +39,9 @@
 /* Due deliveries read per endpoint and in all by one scan. */
 #define SCAN_PER_ENDPOINT	64
 #define SCAN_MAX		8192
+/* Outcomes wait this long at most, and this many, while a burst runs. */
+#define FLUSH_DEFER_MS		20
+#define FLUSH_MAX		1024
 
 struct send;
 
@@ -77,11 +84,14 @@ struct webhook {
 	struct event		*wb_kick;
 	int			 wb_kicked;
 	struct event		*wb_flush;
-	int			 wb_flushing;
+	int			 wb_flushing;	/* wb_flush is pending */
+	int			 wb_flush_now;	/* ... on this turn */
+	size_t			 wb_ndone;	/* outcomes not written */
 	int64_t			 wb_wake;	/* ms, 0: nothing wanted */
 	uint64_t		 wb_rng;
 	int			 wb_in_flight;
 	struct webhook_stats	 wb_stats;
+	struct sign_mac		*wb_mac;	/* NULL: sign at once */
 	struct endpoint		*wb_endpoints[ENDPOINT_BUCKETS];
 	TAILQ_HEAD(, send)	 wb_done;
 };
@@ -353,6 +363,24 @@ outcome(struct webhook *wb, struct send *sd, const struct fetch_result *fr,
 	}
 }
 
+/* The flush: on this turn of the loop (now), or FLUSH_DEFER_MS later. */
+static void
+flush_soon(struct webhook *wb, int now)
+{
+	struct timeval tv = { 0, FLUSH_DEFER_MS * 1000 };
+
+	if (now && !wb->wb_flush_now) {
+		/* A pending timer is replaced: event_active() runs it now,
+		 * and a non-persistent event is deleted before it runs. */
+		wb->wb_flush_now = 1;
+		wb->wb_flushing = 1;
+		event_active(wb->wb_flush, EV_TIMEOUT, 0);
+	} else if (!wb->wb_flushing) {
+		wb->wb_flushing = 1;
+		event_add(wb->wb_flush, &tv);
+	}
+}
+
 static void
 send_done(const struct fetch_result *fr, void *arg)
 {
@@ -371,10 +399,11 @@ send_done(const struct fetch_result *fr, void *arg)
 	outcome(wb, sd, fr, clock_now_ms(wb->wb_daemon->d_clock));
 	sd->sd_done = 1;
 	TAILQ_INSERT_TAIL(&wb->wb_done, sd, sd_done_entry);
-	if (!wb->wb_flushing) {
-		wb->wb_flushing = 1;
-		event_active(wb->wb_flush, EV_TIMEOUT, 0);
-	}
+	wb->wb_ndone++;
+	/* Requests still running (this one is not counted): they go first,
+	 * unless this endpoint waits for its outcomes to send more. */
+	flush_soon(wb, ep->ep_more || wb->wb_ndone >= FLUSH_MAX ||
+	    fetcher_in_flight(wb->wb_fetcher) == 0);
 }
 
 /* Writes every outcome of the turn in one transaction, then the health
@@ -389,7 +418,8 @@ flush(struct webhook *wb)
 	int64_t now = clock_now_ms(d->d_clock);
 	size_t n = 0, i;
 
-	wb->wb_flushing = 0;
+	wb->wb_flushing = wb->wb_flush_now = 0;
+	wb->wb_ndone = 0;
 	TAILQ_FOREACH(sd, &wb->wb_done, sd_done_entry)
 		n++;
 	if (n == 0)
@@ -452,7 +482,8 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 	const char *headers[5];
 	int64_t ts = clock_now(d->d_clock);
 
-	if (sign_webhook_header(wt->wt_secret, previous_secret(wb, wt),
+	if (sign_webhook_header_mac(wb->wb_mac, wt->wt_secret,
+	    previous_secret(wb, wt),
 	    dl->dl_webhook_id, ts, body, strlen(body), sig,
 	    sizeof(sig)) == -1) {
 		log_warnx("subscriber %s: delivery d%lld cannot be signed",
@@ -628,6 +659,56 @@ target_cmp(const void *key, const void *elem)
 	return strcmp(key, ((const struct webhook_target *)elem)->wt_name);
 }
 
+size_t
+webhook_offer(struct webhook *wb, const struct webhook_target *wt, size_t nt,
+    const struct outbox_fanout *fo, size_t n)
+{
+	struct daemon *d = wb->wb_daemon;
+	struct bodies bd = { 0 };
+	struct delivery dl;
+	struct endpoint *ep;
+	const struct webhook_target *t;
+	int64_t now = clock_now_ms(d->d_clock);
+	size_t i, j, taken = 0, left = 0;
+
+	for (i = 0; i < n; i++) {
+		if (fo[i].of_ids == NULL || fo[i].of_webhook_ids == NULL ||
+		    fo[i].of_payload == NULL) {
+			left += fo[i].of_nsubscribers;
+			continue;
+		}
+		/* The body as dispatched: no read back. */
+		bd.bd_seq = xreallocarray(bd.bd_seq, bd.bd_n + 1,
+		    sizeof(*bd.bd_seq));
+		bd.bd_body = xreallocarray(bd.bd_body, bd.bd_n + 1,
+		    sizeof(*bd.bd_body));
+		bd.bd_seq[bd.bd_n] = fo[i].of_seq;
+		bd.bd_body[bd.bd_n++] = xstrdup(fo[i].of_payload);
+		for (j = 0; j < fo[i].of_nsubscribers; j++) {
+			if (fo[i].of_ids[j] == 0)
+				continue;	/* made before: a scan's */
+			if (taken == SCAN_MAX || (t = bsearch(
+			    fo[i].of_subscribers[j], wt, nt, sizeof(*wt),
+			    target_cmp)) == NULL) {
+				left++;
+				continue;
+			}
+			memset(&dl, 0, sizeof(dl));
+			dl.dl_id = fo[i].of_ids[j];
+			dl.dl_webhook_id = fo[i].of_webhook_ids +
+			    j * WEBHOOK_ID_SIZE;
+			dl.dl_event_seq = fo[i].of_seq;
+			dl.dl_subscriber = (char *)t->wt_name;
+			dl.dl_next_attempt = now;
+			ep = endpoint_get(wb, t->wt_name, now);
+			take(wb, ep, t, &dl, 1, &bd, now);
+			taken++;
+		}
+	}
+	bodies_free(&bd);
+	return left;
+}
+
 int
 webhook_scan(struct webhook *wb)
 {
@@ -690,6 +771,7 @@ webhook_new(struct daemon *d)
 		free(wb);
 		return NULL;
 	}
+	wb->wb_mac = sign_mac_new();
 	/* Keep-alive: connections outlive the requests that opened them. */
 	fetcher_set_max_connections(wb->wb_fetcher, 2L * max);
 	wb->wb_timer = timer_new(d->d_clock, wake_cb, wb);
@@ -721,6 +803,7 @@ webhook_free(struct webhook *wb)
 	timer_free(wb->wb_timer);
 	event_free(wb->wb_kick);
 	event_free(wb->wb_flush);
+	sign_mac_free(wb->wb_mac);
 	free(wb);
 }
 

@@ -27,7 +27,9 @@
 #include "../feeds/buf.h"
 
 struct daemon;
+struct outbox_fanout;
 struct webhook;
+struct webhook_target;
 
 #define WEBHOOK_MAX_RESPONSE	(64 * 1024)
 #define WEBHOOK_PAUSE_MS	(5 * 1000)	/* throttled, no Retry-After */
@@ -47,6 +49,18 @@ struct webhook		*webhook_new(struct daemon *);
 void			 webhook_free(struct webhook *);	/* NULL ok */
 /* Look for due deliveries on the next turn of the loop. */
 void			 webhook_kick(struct webhook *);
+/*
+ * The deliveries a dispatch has just committed (fo[i].of_ids and
+ * of_webhook_ids; the bodies in of_payload), taken at once without reading them back, under the
+ * same caps, buckets and pauses as a scan's; wt: the dispatcher's
+ * targets, sorted by name (store_webhook_targets()).  What an endpoint
+ * could not take yet stays pending in the store, for its next fill or a
+ * scan.  Returns how many deliveries were not looked at (no id, no
+ * target, past the bound of a scan): the caller then kicks a scan.
+ */
+size_t			 webhook_offer(struct webhook *,
+			    const struct webhook_target *wt, size_t nt,
+			    const struct outbox_fanout *fo, size_t n);
 /* Look now (tests); -1 when the store failed. */
 int			 webhook_scan(struct webhook *);
 /* Seeds the jitter of retry delays (tests: a fixed schedule). */

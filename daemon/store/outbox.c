@@ -140,39 +140,57 @@ outbox_salt(struct store *st, char salt[64])
 	return rc == 1 ? 0 : -1;
 }
 
-int
-store_webhook_id(struct store *st, int64_t seq, const char *subscriber,
+static void
+webhook_id(const char *salt, int64_t seq, const char *subscriber,
     char out[WEBHOOK_ID_SIZE])
 {
-	char salt[64], hex[65], *text;
+	char hex[65], *text;
 
-	if (outbox_salt(st, salt) == -1)
-		return -1;
 	xasprintf(&text, "%s:%lld:%s", salt, (long long)seq, subscriber);
 	posting_sha256_hex(text, strlen(text), hex);
 	free(text);
 	snprintf(out, WEBHOOK_ID_SIZE, "msg_%.32s", hex);
+}
+
+int
+store_webhook_id(struct store *st, int64_t seq, const char *subscriber,
+    char out[WEBHOOK_ID_SIZE])
+{
+	char salt[64];
+
+	if (outbox_salt(st, salt) == -1)
+		return -1;
+	webhook_id(salt, seq, subscriber, out);
 	return 0;
 }
 
 /* --- fan-out ------------------------------------------------------------ */
 
+/*
+ * salt: the database's (outbox_salt()), read once by the caller.  *id
+ * (may be NULL): the new delivery's, 0 when it existed already; wid (may
+ * be NULL) its webhook-id.
+ */
 static int
-insert_delivery(struct store *st, int64_t seq, const char *subscriber,
-    int64_t now_ms)
+insert_delivery(struct store *st, const char *salt, int64_t seq,
+    const char *subscriber, int64_t now_ms, int64_t *id_out, char *wid)
 {
 	static const char sql[] =
 	    "INSERT INTO deliveries (webhook_id, event_seq, subscriber, "
 	    "created, next_attempt) VALUES (?1, ?2, ?3, ?4, ?4) "
 	    "ON CONFLICT (event_seq, subscriber) DO NOTHING";
-	char id[WEBHOOK_ID_SIZE];
+	char buf[WEBHOOK_ID_SIZE], *id = wid != NULL ? wid : buf;
 	sqlite3_stmt *stmt;
 
-	if (store_webhook_id(st, seq, subscriber, id) == -1 ||
-	    (stmt = store_stmt(st, sql)) == NULL ||
-	    store_bind(st, stmt, "sIsI", id, seq, subscriber, now_ms) == -1)
+	webhook_id(salt, seq, subscriber, id);
+	if ((stmt = store_stmt(st, sql)) == NULL ||
+	    store_bind(st, stmt, "sIsI", id, seq, subscriber, now_ms) == -1 ||
+	    store_step_done(st, stmt, __func__) == -1)
 		return -1;
-	return store_step_done(st, stmt, __func__);
+	if (id_out != NULL)
+		*id_out = sqlite3_changes(st->st_db) == 1 ?
+		    sqlite3_last_insert_rowid(st->st_db) : 0;
+	return 0;
 }
 
 int
@@ -183,14 +201,20 @@ store_outbox_dispatch(struct store *st, const struct outbox_fanout *fo,
 	    "UPDATE posting_events SET dispatched = 1, payload = ?2 "
 	    "WHERE seq = ?1";
 	sqlite3_stmt *stmt;
+	char salt[64];
 	size_t i, j;
 
 	if (store_begin(st, __func__) == -1)
 		return -1;
+	if (outbox_salt(st, salt) == -1)
+		goto fail;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < fo[i].of_nsubscribers; j++)
-			if (insert_delivery(st, fo[i].of_seq,
-			    fo[i].of_subscribers[j], now_ms) == -1)
+			if (insert_delivery(st, salt, fo[i].of_seq,
+			    fo[i].of_subscribers[j], now_ms, fo[i].of_ids ?
+			    &fo[i].of_ids[j] : NULL, fo[i].of_webhook_ids ?
+			    fo[i].of_webhook_ids + j * WEBHOOK_ID_SIZE :
+			    NULL) == -1)
 				goto fail;
 		if ((stmt = store_stmt(st, done)) == NULL ||
 		    store_bind(st, stmt, "Is", fo[i].of_seq,
@@ -214,6 +238,7 @@ store_outbox_ping(struct store *st, const char *subscriber,
 	    "INSERT INTO posting_events (type, created_ms, dispatched, "
 	    "payload) VALUES ('ping', ?1, 1, ?2)";
 	sqlite3_stmt *stmt;
+	char salt[64];
 	int64_t seq;
 	int rc;
 
@@ -233,10 +258,10 @@ store_outbox_ping(struct store *st, const char *subscriber,
 	    store_step_done(st, stmt, __func__) == -1)
 		goto fail;
 	seq = sqlite3_last_insert_rowid(st->st_db);
-	if (insert_delivery(st, seq, subscriber, now_ms) == -1)
+	if (outbox_salt(st, salt) == -1 ||
+	    insert_delivery(st, salt, seq, subscriber, now_ms,
+	    delivery_id, NULL) == -1)
 		goto fail;
-	if (delivery_id != NULL)
-		*delivery_id = sqlite3_last_insert_rowid(st->st_db);
 	return store_commit(st, __func__);
  fail:
 	store_rollback(st);

@@ -648,6 +648,11 @@ struct outbox_fanout {
 	const char		*of_payload;
 	const char *const	*of_subscribers;
 	size_t			 of_nsubscribers;
+	/* Out, when not NULL (of_nsubscribers of them): the id of each
+	 * delivery made, 0 for one that existed already, and its
+	 * webhook-id (WEBHOOK_ID_SIZE bytes each). */
+	int64_t			*of_ids;
+	char			*of_webhook_ids;
 };
 
 /*

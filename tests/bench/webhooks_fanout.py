@@ -150,6 +150,19 @@ def round_figures(db, seq, n, timeout=120):
     return lat, lat[-1], first - created, last - created
 
 
+def cpu_ms(pid):
+    """The CPU time of a process's threads so far, in ms (Linux
+    schedstat: nanoseconds on a CPU)."""
+    total = 0
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/schedstat" % (pid, tid)) as f:
+                total += int(f.read().split()[0])
+    except (OSError, ValueError):
+        pass
+    return total / 1e6
+
+
 def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100.0 *
                                                   (len(values) - 1))))]
@@ -217,11 +230,13 @@ def main():
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
                  args.max_in_flight, args.concurrency, os.cpu_count()))
-        print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s" % (
+        print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s %8s" % (
             "round", "deliveries", "span ms", "deliveries/s", "p50 ms",
-            "p99 ms", "max ms", "1st start", "last start"))
+            "p99 ms", "max ms", "1st start", "last start", "cpu ms"))
         pid = None
+        p99s = []
         for r in range(args.rounds + 1):
+            cpu0 = cpu_ms(tproc.pid)
             if r == 0:
                 # The poll at start makes the posting: posting.created.
                 while True:
@@ -248,11 +263,22 @@ def main():
                     time.sleep(0.01)
             lat, span, first, last = round_figures(db, seq,
                                                    args.subscribers)
-            print("%-10s %11d %9d %13.0f %8d %8d %8d %11d %10d" % (
+            # tsunagud's CPU time over the round (the measuring polls
+            # included, so an upper bound of what the fan-out took).
+            cpu = cpu_ms(tproc.pid) - cpu0
+            print("%-10s %11d %9d %13.0f %8d %8d %8d %11d %10d %8.0f" % (
                 "warm-up" if r == 0 else str(r), len(lat), span,
                 len(lat) * 1000.0 / max(span, 1), pct(lat, 50),
-                pct(lat, 99), lat[-1], first, last))
+                pct(lat, 99), lat[-1], first, last, cpu))
+            if r > 0:
+                p99s.append((pct(lat, 50), pct(lat, 99),
+                             len(lat) * 1000.0 / max(span, 1), cpu))
             sys.stdout.flush()
+        if p99s:
+            med = [statistics.median(x[i] for x in p99s) for i in range(4)]
+            print("median of rounds: p50 %d ms, p99 %d ms, %.0f "
+                  "deliveries/s, tsunagud cpu %.0f ms per round"
+                  % tuple(med))
         errors = db.execute("SELECT count(*) FROM delivery_attempts WHERE "
                             "error IS NOT NULL").fetchone()[0]
         print("failed attempts: %d" % errors)

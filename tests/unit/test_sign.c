@@ -52,6 +52,48 @@ test_standard_webhooks_vector(void **state)
 	    -1);
 }
 
+/* A reused context signs exactly as a one-shot HMAC, key after key. */
+static void
+test_reused_context(void **state)
+{
+	static const char *const secrets[] = { SW_SECRET,
+	    "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0", SW_SECRET + 6,
+	    "whsec_AAAA" };
+	char want[2 * SIGN_WEBHOOK_SIZE + 2], got[2 * SIGN_WEBHOOK_SIZE + 2];
+	struct sign_mac *sm = sign_mac_new();
+	size_t i;
+
+	(void)state;
+	assert_non_null(sm);
+	for (i = 0; i < 2 * sizeof(secrets) / sizeof(secrets[0]); i++) {
+		const char *s = secrets[i % 4], *prev = i % 2 ? SW_SECRET :
+		    NULL;
+
+		assert_int_equal(sign_webhook_header(s, prev, SW_ID, SW_TS + i,
+		    SW_BODY, strlen(SW_BODY), want, sizeof(want)), 0);
+		assert_int_equal(sign_webhook_header_mac(sm, s, prev, SW_ID,
+		    SW_TS + i, SW_BODY, strlen(SW_BODY), got, sizeof(got)), 0);
+		assert_string_equal(got, want);
+	}
+	/* The vector of the specification, and an empty body. */
+	assert_int_equal(sign_webhook_header_mac(sm, SW_SECRET, NULL, SW_ID,
+	    SW_TS, SW_BODY, strlen(SW_BODY), got, sizeof(got)), 0);
+	assert_string_equal(got, SW_SIG);
+	assert_int_equal(sign_webhook_header(SW_SECRET, NULL, SW_ID, SW_TS,
+	    "", 0, want, sizeof(want)), 0);
+	assert_int_equal(sign_webhook_header_mac(sm, SW_SECRET, NULL, SW_ID,
+	    SW_TS, "", 0, got, sizeof(got)), 0);
+	assert_string_equal(got, want);
+	/* A bad secret fails, and the context still works after it. */
+	assert_int_equal(sign_webhook_header_mac(sm, "whsec_!!", NULL, SW_ID,
+	    SW_TS, SW_BODY, strlen(SW_BODY), got, sizeof(got)), -1);
+	assert_int_equal(sign_webhook_header_mac(sm, SW_SECRET, NULL, SW_ID,
+	    SW_TS, SW_BODY, strlen(SW_BODY), got, sizeof(got)), 0);
+	assert_string_equal(got, SW_SIG);
+	sign_mac_free(sm);
+	sign_mac_free(NULL);
+}
+
 static void
 test_rotation_header(void **state)
 {
@@ -153,6 +195,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_standard_webhooks_vector),
 		cmocka_unit_test(test_rotation_header),
+		cmocka_unit_test(test_reused_context),
 		cmocka_unit_test(test_bad_secrets),
 		cmocka_unit_test(test_websub_vectors),
 	};

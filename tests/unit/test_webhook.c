@@ -46,6 +46,16 @@ setup_serial(void **state)
 }
 
 static int
+setup_serial3(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+
+	fixture_setup(fx, NULL, "concurrency = 3\n", NULL);
+	*state = fx;
+	return 0;
+}
+
+static int
 teardown(void **state)
 {
 	struct fixture *fx = *state;
@@ -385,6 +395,41 @@ test_concurrency_cap(void **state)
 	assert_int_equal(fx->rv.rv_max_held, 3);
 }
 
+/*
+ * A dispatch hands what it made to the deliverer: the requests start on
+ * the dispatch's own turn, before any scan could run, and the caps hold
+ * for them as for a scan's (the rest waits in the store, then follows).
+ */
+static void
+test_fanout_offered(void **state)
+{
+	struct fixture *fx = *state;
+	struct posting *ps[5];
+	char guid[8];
+	int i;
+
+	for (i = 0; i < 5; i++)
+		script(fx, 1, HOLD);
+	for (i = 0; i < 5; i++) {
+		snprintf(guid, sizeof(guid), "o%d", i);
+		ps[i] = make_entry(guid, "即時", "232106");
+	}
+	/* Stored, then dispatched by hand: no turn of the loop between. */
+	fetch_entries(fx, ps, 5);
+	assert_int_equal(outbox_run(fx->d.d_outbox), 5);
+	assert_int_equal(webhook_in_flight(fx->d.d_webhook), 3);
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nheld, 3);
+	receiver_release(&fx->rv, 200);
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nheld, 2);
+	receiver_release(&fx->rv, 200);
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nreqs, 5);
+	assert_int_equal(webhook_stats(fx->d.d_webhook)->ws_delivered, 5);
+	assert_int_equal(webhook_in_flight(fx->d.d_webhook), 0);
+}
+
 static void
 test_rotation_overlap(void **state)
 {
@@ -485,6 +530,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_concurrency_cap,
 		    setup_limits, teardown),
+		cmocka_unit_test_setup_teardown(test_fanout_offered,
+		    setup_serial3, teardown),
 		cmocka_unit_test_setup_teardown(test_rotation_overlap, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stop_midway_sends_again,
