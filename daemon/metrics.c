@@ -7,6 +7,7 @@
 #include "hub.h"
 #include "metrics.h"
 #include "store.h"
+#include "store_io.h"
 #include "webhook.h"
 
 /* Label values escape backslash, double quote and newline. */
@@ -61,6 +62,7 @@ int
 metrics_render(struct daemon *d, struct buf *b)
 {
 	const struct source_metric *m;
+	struct store_io_status sio;
 	struct source_health *list;
 	size_t n, i;
 
@@ -98,6 +100,18 @@ metrics_render(struct daemon *d, struct buf *b)
 	buf_printf(b, "# HELP tsunagu_start_time_seconds When the daemon "
 	    "started.\n# TYPE tsunagu_start_time_seconds gauge\n"
 	    "tsunagu_start_time_seconds %" PRId64 "\n", d->d_started);
+	store_io_status(d->d_store, &sio);
+	buf_printf(b, "# HELP tsunagu_store_io_errors_total Writes and "
+	    "reads of the database that failed for the disk (full, failing, "
+	    "locked).\n# TYPE tsunagu_store_io_errors_total counter\n"
+	    "tsunagu_store_io_errors_total %" PRIu64 "\n"
+	    "# HELP tsunagu_store_failing 1 while the last write to the "
+	    "database failed.\n# TYPE tsunagu_store_failing gauge\n"
+	    "tsunagu_store_failing %d\n"
+	    "# HELP tsunagu_store_wal_bytes Size of the write-ahead log.\n"
+	    "# TYPE tsunagu_store_wal_bytes gauge\n"
+	    "tsunagu_store_wal_bytes %" PRId64 "\n", sio.sio_errors,
+	    sio.sio_failing, store_wal_size(d->d_store));
 	store_source_list_free(list, n);
 	if (webhook_metrics(d, b) == -1)
 		return -1;

@@ -1,4 +1,7 @@
-/* sweep.c — closing ended postings on a timer; the store's policy. */
+/*
+ * sweep.c — closing ended postings on a timer, and the write-ahead log
+ * kept within its limit; the store's policy.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -8,6 +11,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "store.h"
+#include "store_io.h"
 #include "sweep.h"
 
 struct sweep {
@@ -55,6 +59,8 @@ sweep_run(void *arg)
 	else if (n > 0)
 		log_info("%lld postings closed: their events have ended",
 		    (long long)n);
+	/* A daemon that has stopped writing gets its log back too. */
+	(void)store_wal_checkpoint(d->d_store);
 	timer_at(sw->sw_timer, (now + SWEEP_INTERVAL) * 1000);
 }
 

@@ -16,6 +16,8 @@ if [ "${1:-}" = "--test" ]; then
 	packages+=(jing python3-icalendar)
 	# tests/e2e/test_hostile.py: which files the daemon opens
 	packages+=(strace)
+	# tests/e2e/test_store_faults.py: failing writes (libfiu's preload)
+	packages+=(fiu-utils)
 	# tests/browser: the /admin/ pages in Debian's Chromium (with a
 	# Japanese font for the screenshots), driven from Node.js
 	packages+=(chromium fonts-ipafont-gothic)

@@ -10,15 +10,23 @@
 #include "http.h"
 #include "reply.h"
 #include "store.h"
+#include "store_io.h"
 
 static void
 healthz_get(struct http_request *hr)
 {
 	struct daemon *d = hr->hr_daemon;
+	struct store_io_status sio;
 	struct source_health *list;
 	size_t n, i, failing = 0;
 
-	/* The store answering is part of being alive. */
+	/* The store answering, and taking writes, is part of being alive. */
+	store_io_status(d->d_store, &sio);
+	if (sio.sio_failing) {
+		reply_json(hr, 503, json_pack("{s:s,s:s+}", "status", "error",
+		    "error", "the store cannot write: ", sio.sio_error));
+		return;
+	}
 	if (store_source_list(d->d_store, &list, &n) == -1) {
 		reply_json(hr, 503, json_pack("{s:s,s:s}", "status", "error",
 		    "error", "the store does not answer"));

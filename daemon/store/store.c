@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -12,6 +13,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_io.h"
 #include "store_private.h"
 #include "xmalloc.h"
 
@@ -28,6 +30,46 @@ void
 store_log_error(struct store *st, const char *func, const char *what)
 {
 	log_warnx("%s: %s: %s", func, what, sqlite3_errmsg(st->st_db));
+	store_io_note(st);
+}
+
+/* --- failures of the I/O kind --------------------------------------- */
+
+void
+store_io_note(struct store *st)
+{
+	switch (sqlite3_extended_errcode(st->st_db) & 0xff) {
+	case SQLITE_IOERR:
+	case SQLITE_FULL:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		break;
+	default:
+		return;		/* a constraint, a bug: not the disk's doing */
+	}
+	st->st_io_errors++;
+	st->st_io_failing = 1;
+	snprintf(st->st_io_error, sizeof(st->st_io_error), "%s",
+	    sqlite3_errmsg(st->st_db));
+}
+
+void
+store_io_ok(struct store *st)
+{
+	st->st_io_failing = 0;
+}
+
+void
+store_io_status(struct store *st, struct store_io_status *sio)
+{
+	sio->sio_errors = st->st_io_errors;
+	sio->sio_failing = st->st_io_failing;
+	sio->sio_error = st->st_io_failing ? st->st_io_error : NULL;
 }
 
 sqlite3_stmt *
@@ -111,6 +153,10 @@ store_step(struct store *st, sqlite3_stmt *stmt, const char *func)
 	case SQLITE_ROW:
 		return 1;
 	case SQLITE_DONE:
+		/* A write outside a transaction has just committed. */
+		if (!sqlite3_stmt_readonly(stmt) &&
+		    sqlite3_get_autocommit(st->st_db))
+			store_io_ok(st);
 		return 0;
 	default:
 		store_log_error(st, func, sqlite3_sql(stmt));
@@ -152,6 +198,7 @@ exec(struct store *st, const char *sql, const char *func)
 	if (sqlite3_exec(st->st_db, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		log_warnx("%s: %s", func, msg ? msg : sqlite3_errmsg(st->st_db));
 		sqlite3_free(msg);
+		store_io_note(st);
 		return -1;
 	}
 	return 0;
@@ -170,6 +217,7 @@ store_commit(struct store *st, const char *func)
 		store_rollback(st);
 		return -1;
 	}
+	store_io_ok(st);
 	return 0;
 }
 
@@ -342,6 +390,7 @@ store_open(const char *path, struct store **out)
 	}
 	if (check_version(st, &version) == -1 ||
 	    set_wal(st) == -1 ||
+	    store_wal_init(st) == -1 ||
 	    exec(st, "PRAGMA synchronous = NORMAL", __func__) == -1 ||
 	    exec(st, "PRAGMA foreign_keys = ON", __func__) == -1 ||
 	    migrate(st, version) == -1 ||
@@ -367,6 +416,7 @@ store_close(struct store *st)
 	if (st->st_db != NULL && sqlite3_close(st->st_db) != SQLITE_OK)
 		log_warnx("%s: %s: %s", __func__, st->st_path,
 		    sqlite3_errmsg(st->st_db));
+	free(st->st_wal_path);
 	free(st->st_path);
 	free(st);
 }

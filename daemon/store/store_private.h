@@ -32,6 +32,15 @@ struct store {
 	 * and whether records from before 004_dedup.sql were filled in. */
 	struct store_policy	 st_policy;
 	int			 st_dedup_ready;
+	/* wal.c: the write-ahead log's file, and whether a reader is
+	 * keeping it from being truncated. */
+	char			*st_wal_path;
+	int			 st_wal_blocked;
+	/* Failures of the I/O kind (store_io.h): counted, and the last
+	 * one while no write has succeeded since. */
+	uint64_t		 st_io_errors;
+	int			 st_io_failing;
+	char			 st_io_error[160];
 };
 
 /* The cached statement for sql; NULL (logged) when it does not prepare. */
@@ -55,6 +64,17 @@ char		*store_column_str(sqlite3_stmt *, int col);
 /* Logs "func: what: sqlite's message" — once, where it failed. */
 void		 store_log_error(struct store *, const char *func,
 		    const char *what);
+
+/*
+ * After a failed call on the connection: counts it when it is of the I/O
+ * kind (a full disk, a failing write, a lock never granted), which marks
+ * the store failing until store_io_ok(), called when a write commits.
+ */
+void		 store_io_note(struct store *);
+void		 store_io_ok(struct store *);
+
+/* wal.c: the write-ahead log's policy, set on a new connection. */
+int		 store_wal_init(struct store *);
 
 /* BEGIN IMMEDIATE / COMMIT / ROLLBACK (the last one never fails). */
 int		 store_begin(struct store *, const char *func);

@@ -37,12 +37,12 @@ declare -A dict=(
 	[feed]=xml.dict [csv]=csv.dict [ical]=ical.dict [charset]=xml.dict
 	[date]=date.dict [filter]=filter.dict [config]=config.dict
 	[ini]=config.dict [sanitize]=xml.dict [posting_json]=- [url]=-
-	[area_table]=csv.dict
+	[area_table]=csv.dict [dedup]=-
 )
 declare -A maxlen=(
 	[feed]=65536 [csv]=16384 [ical]=32768 [charset]=16384 [date]=256
 	[filter]=1024 [config]=8192 [ini]=8192 [sanitize]=16384
-	[posting_json]=16384 [url]=1024 [area_table]=16384
+	[posting_json]=16384 [url]=1024 [area_table]=16384 [dedup]=4096
 )
 declare -A extra=(
 	[config]="-close_fd_mask=2"
@@ -50,7 +50,7 @@ declare -A extra=(
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(feed csv ical charset date filter config
-    ini sanitize posting_json url area_table)
+    ini sanitize posting_json url area_table dedup)
 
 mkdir -p "$work/artifacts"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:symbolize=1"
