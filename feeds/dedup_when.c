@@ -118,8 +118,9 @@ dedup_when_of(const char *start, const char *end, struct dedup_when *out)
 /* --- gathering times ------------------------------------------------------ */
 
 /* Words that make the time beside them the time people gather or check
- * in, not the start: 集合 7:45, 受付9:30～. */
-static const char *const gather_words[] = { "集合", "受付" };
+ * in, not the start: 集合 7:45, 受付9:30～, and the time the doors open
+ * (開場 12:15, 開演 12:45: a hall opens half an hour before). */
+static const char *const gather_words[] = { "集合", "受付", "開場" };
 /* What may sit between such a word and its time: 受付開始 9:30,
  * 集合時間：7時. */
 static const char *const gather_glue[] = { "時間", "時刻", "開始", "は",

@@ -249,6 +249,11 @@ test_gathering_time(void **state)
 	assert_true(dedup_is_gathering_time("（集合７：４５）", 7 * 60 + 45));
 	assert_true(dedup_is_gathering_time("午前10時20分集合", 10 * 60 + 20));
 	assert_true(dedup_is_gathering_time("受付開始 9:30～", 9 * 60 + 30));
+	assert_true(dedup_is_gathering_time("午後0時15分開場。", 12 * 60 + 15));
+	assert_true(dedup_is_gathering_time("開場 13:30 開演 14:00",
+	    13 * 60 + 30));
+	assert_false(dedup_is_gathering_time("開場 13:30 開演 14:00",
+	    14 * 60));
 	assert_true(dedup_is_gathering_time("集合時間：午後1時半",
 	    13 * 60 + 30));
 	/* Another time, or no word of gathering. */
