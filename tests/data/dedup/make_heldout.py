@@ -5,7 +5,8 @@ carry them, for two regions:
 
     python3 make_heldout.py tama > tama.jsonl          # split "tune"
     python3 make_heldout.py bayside > bayside.jsonl    # split "tune"
-    python3 make_heldout.py saitama > heldout.jsonl    # split "held"
+    python3 make_heldout.py saitama > saitama.jsonl    # split "tune"
+    python3 make_heldout.py katsushika > heldout.jsonl # split "held"
 
 TSUNAGU_SHARED_DATA names the shared data directory (default
 ../../../../shared/data).  The output is committed, so the tests never run
@@ -20,8 +21,11 @@ then read too, so it is tuning data now.  The "bayside" region was written
 after that measurement and before those misses were looked at, then
 measured once with the matcher tuned on the rest (precision 0.936, recall
 0.798), and read: tuning data too.  The "saitama" region was written after
-that measurement and before the bayside misses were looked at; the matcher
-is not tuned on it.  It is the held-out part.
+that measurement and before the bayside misses were looked at, and
+measured once (precision 1.0, recall 0.935); its misses were read: tuning
+data since.  The "katsushika" region was written after the matcher was
+last changed for the tune part (all of the above) and before any figure
+was taken on it: it is the held-out part.
 
 tama:    the 2022 rows of 三鷹, 武蔵野, 調布, 小平, 西東京, 国立 and 杉並, for
          an instance in 三鷹 (region 132047).
@@ -29,6 +33,10 @@ bayside: the 2022 rows of 浦安, 市川 and 船橋 (and one of 柏), for an
          instance in 浦安 (region 122271).
 saitama: the 2022 rows of 所沢, 狭山 and 入間 (and some of 三芳 and 富士見),
          for an instance in 所沢 (region 112089).
+katsushika: the 2022 rows of 葛飾, 江戸川 and 北区 (and some of 足立), for
+         an instance in 葛飾 (region 131229).  No row of these names its
+         venue (場所名称 is empty): the other sources name it, from the
+         address.
 
 Each event is a real row of a CSV — its title, date, times, address and
 URL as the municipality published them, with recurring events as one row
@@ -107,9 +115,10 @@ REGIONS = {
                N: "https://urayasu-npo.example.org/posts/%d"},
         shakyo_guid="urn:urayasushakyo:news:%d",
         utm="utm_source=bayside&utm_medium=portal&utm_campaign=csr"),
-    # 所沢: the held-out part.
+    # 所沢: measured once as the held-out part (precision 1.00, recall
+    # 0.93), then read: tuning data since.
     "saitama": dict(
-        split="held", region="112089", prefix="S",
+        split="tune", region="112089", prefix="S",
         names={MC: "tokorozawa-city", MW: "sayama-city",
                S: "tokorozawa-shakyo", A: "seibu-corp-vc",
                N: "tokorozawa-npo-net", F: "iruma-fed"},
@@ -120,6 +129,19 @@ REGIONS = {
                N: "https://tokorozawa-npo.example.jp/archives/%d"},
         shakyo_guid="https://tokorozawa-shakyo.example.or.jp/topics/%d",
         utm="utm_source=seibu&utm_medium=intra"),
+    # 葛飾: the held-out part.
+    "katsushika": dict(
+        split="held", region="131229", prefix="K",
+        names={MC: "katsushika-city", MW: "edogawa-city",
+               S: "katsushika-shakyo", A: "keisei-corp-vc",
+               N: "katsushika-npo-net", F: "kita-fed"},
+        city_of={"131229": MC, "131237": MW},
+        fed_instance="kita",
+        links={S: "https://katsushika-shakyo.example.or.jp/info/%d.html",
+               A: "https://portal.keisei-corp.example.jp/csr/%d",
+               N: "https://katsushika-npo.example.net/entry/%d"},
+        shakyo_guid="katsushika-shakyo:info:%d",
+        utm="utm_source=keisei&utm_medium=portal"),
 }
 
 FW_TABLE = {c: chr(ord(c) + 0xFEE0) for c in
@@ -756,6 +778,137 @@ def saitama():
         "本社 社員食堂")
 
 
+def katsushika():
+    """The 2022 rows of 葛飾, 江戸川 and 北区 (and some of 足立)."""
+    # 葛飾区 (the instance's own city).  立石6-38-11 is the シニア活動支援
+    # センター where most 【シニア向け】 courses are held.
+    SENIOR = "葛飾区シニア活動支援センター"
+    E("131229", 0, [MC, S], place=SENIOR, hard="monthly:kenbiso-leader")
+    E("131229", 1, [MC, N], place=SENIOR, hard="monthly:kenbiso-leader")
+    # うんどう教室 in three parks, one morning, one hour.
+    E("131229", 47, [MC, S], place="お花茶屋公園",
+      hard="same-time:undo-0126")
+    E("131229", 52, [MC, A], place="高砂北公園", hard="same-time:undo-0126")
+    E("131229", 57, [MC, N], place="間栗公園", hard="same-time:undo-0126")
+    # Two 脳トレ courses at the center on one day.
+    E("131229", 29, [MC, A], place=SENIOR, hard="similar-title:notore-0125")
+    E("131229", 31, [MC, S], place=SENIOR, hard="similar-title:notore-0125")
+    E("131229", 28, [MC, S, N], place="西水元 地域包括支援センター",
+      say={N: dict(title="認知症サポーター養成講座(水元)")})
+    # ふれあい銭湯: 第四富士の湯 twice, 富士の湯 (another bathhouse).
+    E("131229", 37, [MC, N], place="第四富士の湯", hard="similar-title:fuji")
+    E("131229", 38, [MC, S], place="第四富士の湯", hard="similar-title:fuji")
+    E("131229", 150, [MC, A], place="富士の湯", hard="similar-title:fuji")
+    E("131229", 62, [MC, S], place="アクアドルフィンランド")
+    E("131229", 72, [MC, A, N], place="寿湯")
+    # Two dance courses of the center, on consecutive days.
+    E("131229", 65, [MC, N], place=SENIOR, hard="monthly:dance")
+    E("131229", 66, [MC, A], place=SENIOR, hard="monthly:dance")
+    E("131229", 40, [MC, S], place=SENIOR, hard="monthly:dance",
+      say={S: dict(title="シニアのダンス&ストレッチ講座 補助ボランティア")})
+    # One title, one day, one hour, two gyms.
+    E("131229", 75, [MC, S], place="お花茶屋 スポーツセンター",
+      hard="same-title:badminton-0128")
+    E("131229", 80, [MC, N], place="西新小岩 スポーツセンター",
+      hard="same-title:badminton-0128")
+    E("131229", 118, [MC, A], place="お花茶屋 スポーツセンター",
+      hard="same-title:takkyu-0205")
+    E("131229", 122, [MC, S], place="西新小岩 スポーツセンター",
+      hard="same-title:takkyu-0205")
+    E("131229", 85, [MC, S, N], place=SENIOR,
+      say={N: dict(title="脳活ミュージック倶楽部 お手伝い募集",
+                   how="text")})
+    E("131229", 90, [MC, A], place=SENIOR)
+    E("131229", 97, [MC, N], place="葛飾区立中央図書館")
+    E("131229", 98, [MC, S], place="秋成 スキー場")
+    E("131229", 99, [MC, A], place="新小岩公園 テニスコート",
+      hard="monthly:tennis")
+    E("131229", 100, [MC, N], place="新小岩公園 テニスコート",
+      hard="monthly:tennis")
+    E("131229", 102, [MC, S, N], place="葛飾区総合スポーツセンター",
+      hard="monthly:shidoin")
+    E("131229", 103, [MC, A], place="葛飾区総合スポーツセンター",
+      hard="monthly:shidoin")
+    E("131229", 106, [MC, S, A, N], place="立石地区センター",
+      say={N: dict(title="子ども服の交換会 受付ボランティア",
+                   start="09:30", note="受付9時30分集合")})
+    E("131229", 107, [MC, A, N], place="テクノプラザかつしか",
+      say={A: dict(title="葛飾区認定製品販売会(ミライテラス)")})
+    E("131229", 108, [MC, S], place="葛飾区総合スポーツセンター")
+    E("131229", 109, [MC, N], place="青戸平和公園", hard="same-day:undo-0201")
+    E("131229", 113, [MC, A], place="東金町四丁目平成公園",
+      hard="same-day:undo-0201")
+    E("131229", 117, [MC, S, A], place="東京国際フォーラム")
+    E("131229", 126, [MC, N], place="亀有学び交流館", hard="monthly:sugaku")
+    E("131229", 160, [MC, S], place="亀有学び交流館", hard="monthly:sugaku")
+    E("131229", 127, [MC, A])
+    E("131229", 131, [MC, S, N], place="ウィメンズパル",
+      say={N: dict(title="SDGs講演会(ユーモアイラスト) 会場スタッフ",
+                   how="text")})
+    E("131229", 147, [MC, S], hard="sessions:pandemic")
+    E("131229", 148, [MC, N], hard="sessions:pandemic")
+    E("131229", 149, [MC, A, N])
+    # One afternoon: a course at ウィメンズパル and a library's おはなし会.
+    E("131229", 156, [MC, S], place="ウィメンズパル", hard="same-day:0219")
+    E("131229", 157, [MC, N], place="葛飾区立中央図書館",
+      hard="same-day:0219")
+    E("131229", 161, [MC, S, N], place="テクノプラザかつしか")
+    E("131229", 163, [MC, A], place="水元体育館")
+
+    # 江戸川区 (a neighbouring city's CSV)
+    E("131237", 14, [MW, S, N], place="江戸川区 ハローワーク木場",
+      say={N: dict(title="就活リスタート講座(江戸川区)")})
+    E("131237", 15, [MW, A], place="船堀 健康サポートセンター",
+      hard="monthly:kenko-juku")
+    E("131237", 16, [MW, N], place="船堀 健康サポートセンター",
+      hard="monthly:kenko-juku")
+    E("131237", 30, [MW, S, A, N], place="江戸川区 ファミリーサポートセンター",
+      say={S: dict(title="ファミリーサポート協力会員 説明会(江戸川区)")})
+    E("131237", 31, [MW, N])
+    E("131237", 65, [MW, S], place="江戸川区児童相談所",
+      hard="monthly:satooya")
+    E("131237", 66, [MW, A], place="江戸川区児童相談所",
+      hard="monthly:satooya")
+    # One Saturday: a cooking class in the morning, a programme after.
+    E("131237", 67, [MW, N, A], place="愛国学園短期大学",
+      hard="same-day:edogawa-0205")
+    E("131237", 68, [MW, S], hard="same-day:edogawa-0205")
+    E("131237", 63, [MW, A], place="ひらい圓藏亭")
+
+    # 北区, through the 北区 instance.  The NP course in two children's
+    # centers at one hour, on two days.
+    E("131172", 3, [F, S], place="赤羽児童館", hard="similar-title:np-0124")
+    E("131172", 8, [F, N], place="八幡山子どもセンター",
+      hard="similar-title:np-0124")
+    E("131172", 50, [F, A], place="赤羽西児童館",
+      hard="similar-title:np-0128")
+    E("131172", 55, [F, N], place="滝野川東児童館",
+      hard="similar-title:np-0128")
+    E("131172", 30, [F, N], place="赤羽児童館")
+    E("131172", 65, [F, S, A], place="北区飛鳥山博物館",
+      say={A: dict(title="古文書講座 助一郎日記を読む(飛鳥山博物館)")})
+    E("131172", 66, [F, N], place="北区飛鳥山博物館")
+    E("131172", 69, [F, A, N], place="北区飛鳥山博物館")
+    E("131172", 38, [F, S], place="西が丘児童館")
+    E("131172", 49, [F, N], place="浮間子ども・ティーンズセンター")
+
+    # 足立区, carried by the others
+    E("131211", 4, [S, A], place="男女参画プラザ")
+    E("131211", 5, [S, N], place="桜花亭")
+    E("131211", 6, [A, N], place="荒川ビジターセンター",
+      say={N: dict(start="09:45", note="集合9時45分")})
+    E("131211", 13, [S, N], place="足立区役所")
+
+    # Events one source carries alone.
+    E("131229", 141, [MC])
+    OWN(S, "災害ボランティア養成講座", "2022-02-19", "13:30", "16:00",
+        "葛飾区社会福祉協議会 研修室", area="131229")
+    OWN(N, "中川 河川敷清掃", "2022-03-06", "09:00", "11:00",
+        "中川 平和橋付近", area="131229")
+    OWN(A, "社内古着回収 受付", "2022-02-09", "12:00", "13:00",
+        "本社 1階ロビー")
+
+
 # --- writing records ---------------------------------------------------------
 
 def base_of(ev):
@@ -903,7 +1056,8 @@ def check(recs):
 
 def main():
     if len(sys.argv) != 2 or sys.argv[1] not in REGIONS:
-        raise SystemExit("usage: make_heldout.py tama|bayside|saitama")
+        raise SystemExit("usage: make_heldout.py "
+                         "tama|bayside|saitama|katsushika")
     globals()[sys.argv[1]]()
     recs = records(REGIONS[sys.argv[1]])
     check(recs)
