@@ -813,7 +813,10 @@ def katsushika():
       hard="same-title:badminton-0128")
     E("131229", 118, [MC, A], place="お花茶屋 スポーツセンター",
       hard="same-title:takkyu-0205")
-    E("131229", 122, [MC, S], place="西新小岩 スポーツセンター",
+    # The CSV tells these two rows apart by their address alone, which a
+    # posting of one source does not compare: 新小岩's is carried by the
+    # others only.
+    E("131229", 122, [S, N], place="西新小岩 スポーツセンター",
       hard="same-title:takkyu-0205")
     E("131229", 85, [MC, S, N], place=SENIOR,
       say={N: dict(title="脳活ミュージック倶楽部 お手伝い募集",
