@@ -8,7 +8,11 @@
    sendfile, gzip_static, the same Content-Type) serves.
 3. wrk loads tsunagud and nginx alternately, round after round, for each
    of the four cases; the median requests/s and p99 latency of each are
-   printed with the ratio tsunagud / nginx (the target is >= 0.8).
+   printed with the ratio tsunagud / nginx (the target is >= 0.8), and
+   the median CPU time each server spent per request (its user + system
+   time over the run / requests): on a machine others load too, the
+   requests/s of both move with the CPU share each gets, the CPU time per
+   request much less.
 
 Only 127.0.0.1 is used; every process started here is stopped by its pid.
 """
@@ -176,20 +180,46 @@ def free_port():
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url, gz, args):
+def cpu_seconds(pid):
+    """User and system CPU time of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def nginx_worker(master):
+    """The pid of nginx's one worker (a child of the master)."""
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open("/proc/%s/stat" % d) as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == master:
+                        return int(d)
+            except (OSError, ValueError, IndexError):
+                pass
+    sys.exit("no nginx worker under pid %d" % master)
+
+
+def run_wrk(url, gz, args, pid):
+    """Requests/s, p99 ms, and the CPU time the server (pid) spent per
+    request in microseconds: a second view that a busy machine moves less
+    than requests/s, which also depend on the CPU share the server gets."""
     cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections,
            "-d%ds" % args.duration, "--latency", url]
     if gz:
         cmd[1:1] = ["-H", "Accept-Encoding: gzip"]
+    cpu = cpu_seconds(pid)
     out = subprocess.run(cmd, capture_output=True, text=True,
                          timeout=args.duration + 60).stdout
+    cpu = cpu_seconds(pid) - cpu
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    n = int(re.search(r"(\d+) requests in", out).group(1))
     m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     p99 = float(m.group(1)) * UNITS[m.group(2)]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors or "Socket errors" in out:
         print(out, file=sys.stderr)
-    return rps, p99
+    return rps, p99, cpu * 1e6 / n if n else 0.0
 
 
 def main():
@@ -252,6 +282,8 @@ def main():
                         os.path.join(work, "nginx-error.log")], check=True)
         nginx_started = True
         time.sleep(0.3)
+        with open(os.path.join(work, "nginx.pid")) as f:
+            nworker = nginx_worker(int(f.read().strip()))
 
         # The same bytes from both, or the comparison means nothing.
         for n, enc, tpath, npath, digest, _ in cases:
@@ -272,26 +304,31 @@ def main():
                                 text=True).stderr.strip().split("/")[-1],
                  args.threads, args.connections, args.duration, args.rounds,
                  cpu))
-        print("%-22s %10s %12s %9s %12s %9s %7s" % (
+        print("%-22s %10s %12s %9s %12s %9s %7s %13s" % (
             "feed", "bytes", "tsunagud r/s", "p99 ms", "nginx r/s",
-            "p99 ms", "ratio"))
+            "p99 ms", "ratio", "CPU us/req"))
         for n, enc, tpath, npath, _, size in cases:
-            t_rps, t_p99, n_rps, n_p99 = [], [], [], []
+            t_rps, t_p99, t_cpu = [], [], []
+            n_rps, n_p99, n_cpu = [], [], []
             for _ in range(args.rounds):
-                r, p = run_wrk("http://%s:%d%s" % (HOST, tport, tpath),
-                               enc == "gzip", args)
+                r, p, c = run_wrk("http://%s:%d%s" % (HOST, tport, tpath),
+                                  enc == "gzip", args, tproc.pid)
                 t_rps.append(r)
                 t_p99.append(p)
-                r, p = run_wrk("http://%s:%d%s" % (HOST, nport, npath),
-                               enc == "gzip", args)
+                t_cpu.append(c)
+                r, p, c = run_wrk("http://%s:%d%s" % (HOST, nport, npath),
+                                  enc == "gzip", args, nworker)
                 n_rps.append(r)
                 n_p99.append(p)
+                n_cpu.append(c)
             tr, nr = statistics.median(t_rps), statistics.median(n_rps)
-            print("%-22s %10d %12.0f %9.2f %12.0f %9.2f %7.2f" % (
+            print("%-22s %10d %12.0f %9.2f %12.0f %9.2f %7.2f %13s" % (
                 "%d postings, %s" % (n, enc), size, tr,
                 statistics.median(t_p99), nr, statistics.median(n_p99),
-                tr / nr))
+                tr / nr, "%.1f / %.1f" % (statistics.median(t_cpu),
+                                          statistics.median(n_cpu))))
             sys.stdout.flush()
+        print("load average after: %.2f %.2f %.2f" % os.getloadavg())
     finally:
         if nginx_started:
             try:

@@ -7,9 +7,10 @@
 #
 # NAME is one of: ingest (vs sfeed and feedparser), feeds (vs nginx),
 # webhooks (1,000 endpoints), poll (10,000 sources, all 304), store
-# (1,000,000 postings: filtered feed latency and memory).  Default: all
-# that exist.  --quick shortens each (fewer rounds, smaller inputs) for a
-# smoke run; the figures in README.md come from a full run.
+# (1,000,000 postings: filtered feed latency and memory), dedup (100,000
+# records through deduplication).  Default: all that exist.  --quick
+# shortens each (fewer rounds, smaller inputs) for a smoke run; the
+# figures in README.md come from full runs.
 #
 # Not run by meson test or .ci/run.  The scripts install what they miss
 # with apt-get (nginx, wrk, sfeed, python3-feedparser) and build into
@@ -25,21 +26,22 @@ names=()
 for a in "$@"; do
 	case "$a" in
 	--quick) quick=1 ;;
-	ingest|feeds|webhooks|poll|store) names+=("$a") ;;
-	*) echo "usage: $0 [--quick] [ingest|feeds|webhooks|poll|store ...]" \
-	       >&2; exit 2 ;;
+	ingest|feeds|webhooks|poll|store|dedup) names+=("$a") ;;
+	*) echo "usage: $0 [--quick]" \
+	       "[ingest|feeds|webhooks|poll|store|dedup ...]" >&2; exit 2 ;;
 	esac
 done
-[ ${#names[@]} -gt 0 ] || names=(ingest feeds webhooks poll store)
+[ ${#names[@]} -gt 0 ] || names=(ingest feeds webhooks poll store dedup)
 
 declare -A script=(
 	[ingest]=ingest_vs_peers.sh [feeds]=feeds_vs_nginx.sh
 	[webhooks]=webhooks_fanout.sh [poll]=poll_sources.sh
-	[store]=store_1m.sh
+	[store]=store_1m.sh [dedup]=dedup_100k.sh
 )
 declare -A quickargs=(
 	[ingest]="--entries 1000 --rounds 1" [feeds]="--duration 3 --rounds 1"
 	[webhooks]="" [poll]="--sources 1000" [store]="--postings 20000 --duration 3"
+	[dedup]="20000"
 )
 
 failed=()
