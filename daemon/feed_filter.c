@@ -130,7 +130,11 @@ add_categories(struct posting_filter *f, const struct filter_key_def *fk,
 	char words[192];
 	size_t i, n;
 
-	if ((n = category_filter_codes(v, codes, 16)) == 0) {
+	if ((n = category_filter_codes(v, codes, 16)) == 0 && f->pf_stored) {
+		/* Saved before words were mapped: it matches nothing. */
+		codes[0] = v;
+		n = 1;
+	} else if (n == 0) {
 		list_words(category_codes, words, sizeof(words));
 		snprintf(err, errlen, "category: '%s' is not in the vocabulary "
 		    "(%s, or a Japanese label such as 福祉)", v, words);
@@ -350,6 +354,18 @@ feed_filter_parse_line(struct posting_filter *f, const char *line,
 	free(copy);
 	if (rc == 0)
 		rc = feed_filter_finish(f, err, errlen);
+	return rc;
+}
+
+int
+feed_filter_parse_stored(struct posting_filter *f, const char *line,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	f->pf_stored = 1;
+	rc = feed_filter_parse_line(f, line, err, errlen);
+	f->pf_stored = 0;
 	return rc;
 }
 

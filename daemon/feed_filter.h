@@ -38,6 +38,14 @@ int	 feed_filter_add(struct posting_filter *, const char *key,
  */
 int	 feed_filter_parse_line(struct posting_filter *, const char *line,
 	    char *err, size_t errlen);
+/*
+ * A filter line saved earlier (a subscriber's, in the database), which was
+ * checked when it was saved: a category word that is not in today's
+ * vocabulary matches no posting, as it did before category words were
+ * mapped, instead of failing — the subscriber's feed and deliveries go on.
+ */
+int	 feed_filter_parse_stored(struct posting_filter *, const char *line,
+	    char *err, size_t errlen);
 /* Checks what feed_filter_add() cannot see alone (from after to). */
 int	 feed_filter_finish(struct posting_filter *, char *err,
 	    size_t errlen);

@@ -221,7 +221,7 @@ receivers(struct webhook_target *wt, size_t nt, size_t *n)
 			continue;
 		rc[*n].rc_name = wt[i].wt_name;
 		if (wt[i].wt_filter != NULL && *wt[i].wt_filter != '\0' &&
-		    (feed_filter_parse_line(&rc[*n].rc_filter,
+		    (feed_filter_parse_stored(&rc[*n].rc_filter,
 		    wt[i].wt_filter, err, sizeof(err)) == -1 ||
 		    feed_filter_finish(&rc[*n].rc_filter, err,
 		    sizeof(err)) == -1)) {
@@ -362,7 +362,7 @@ outbox_recover(struct daemon *d, const char *subscriber, int64_t since_ms,
 		return rc;
 	memset(&f, 0, sizeof(f));
 	if (wt.wt_filter != NULL && *wt.wt_filter != '\0' &&
-	    (feed_filter_parse_line(&f, wt.wt_filter, err, sizeof(err)) == -1 ||
+	    (feed_filter_parse_stored(&f, wt.wt_filter, err, sizeof(err)) == -1 ||
 	    feed_filter_finish(&f, err, sizeof(err)) == -1)) {
 		log_warnx("subscriber %s: filter: %s", subscriber, err);
 		rc = -1;

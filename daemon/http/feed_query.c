@@ -291,7 +291,7 @@ feed_request_build(struct daemon *d, const char *path,
 	*status = 400;
 	if (read_params(query, fq->fq_sub != NULL, fq, err, errlen) == -1)
 		goto fail;
-	if (sf.sf_filter != NULL && feed_filter_parse_line(&fq->fq_filter,
+	if (sf.sf_filter != NULL && feed_filter_parse_stored(&fq->fq_filter,
 	    sf.sf_filter, err, errlen) == -1) {
 		/* config.c checks filters: only a bug gets here. */
 		*status = 500;

@@ -292,6 +292,9 @@ struct posting_filter {
 	int			 pf_has_to;
 	int64_t			 pf_from;
 	int64_t			 pf_to;
+	/* Set while a filter saved earlier is read back
+	 * (feed_filter_parse_stored()). */
+	int			 pf_stored;
 };
 
 /*
