@@ -82,6 +82,7 @@ MATRIX = [
     ("POST", "/api/v1/postings/{id}/reject", (A, C), 200, "fresh_reject"),
     ("GET", "/api/v1/moderation", (A, C), 200, None),
     ("GET", "/api/v1/audit", (A, C), 200, None),
+    ("GET", "/api/v1/hub/subscriptions", (A,), 200, None),
 ]
 
 
