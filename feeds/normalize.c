@@ -28,14 +28,25 @@ take(char **field, char *value)
 
 /* --- 1. content ------------------------------------------------------------ */
 
+/*
+ * *lines: the content's text by lines (sanitize_lines()), NULL when there
+ * is no content; the steps after read it instead of parsing it again.
+ */
 static void
-norm_content(struct posting *p, const struct normalize_ctx *ctx)
+norm_content(struct posting *p, const struct normalize_ctx *ctx,
+    char **lines)
 {
 	const char *base = ctx->nc_base_url ? ctx->nc_base_url : p->pst_link;
 
-	if (p->pst_content_html != NULL)
-		take(&p->pst_content_html,
-		    sanitize_html(p->pst_content_html, base));
+	*lines = NULL;
+	if (p->pst_content_html == NULL)
+		return;
+	take(&p->pst_content_html,
+	    sanitize_html_lines(p->pst_content_html, base, lines));
+	if (p->pst_content_html == NULL) {
+		free(*lines);
+		*lines = NULL;
+	}
 }
 
 /* --- 2. dates --------------------------------------------------------------- */
@@ -201,21 +212,21 @@ set_date(char **field, const struct jdate *jd)
 	posting_set(field, buf);
 }
 
+/* content: the content's text by lines, from norm_content(). */
 static void
-norm_dates(struct posting *p, const struct normalize_ctx *ctx)
+norm_dates(struct posting *p, const struct normalize_ctx *ctx,
+    const char *content)
 {
 	struct jdate start, end, deadline, published;
 	struct jdate_span span;
 	const char *texts[3];
-	char *content = NULL, *derived;
+	char *derived;
 	int has_start, has_end, has_deadline;
 	size_t i;
 
 	norm_date_field(&p->pst_start, &start, &has_start);
 	norm_date_field(&p->pst_end, &end, &has_end);
 	norm_date_field(&p->pst_deadline, &deadline, &has_deadline);
-	if (p->pst_content_html != NULL)
-		content = sanitize_lines(p->pst_content_html);
 	texts[0] = p->pst_title;
 	texts[1] = p->pst_summary;
 	texts[2] = content;
@@ -224,7 +235,7 @@ norm_dates(struct posting *p, const struct normalize_ctx *ctx)
 	 * became "2026-08-3…", the 3rd) or lines run together (a deadline
 	 * word next to another line's date).  Read the content. */
 	if (content != NULL && texts[1] != NULL) {
-		derived = sanitize_text(p->pst_content_html, ctx != NULL &&
+		derived = sanitize_lines_text(content, ctx != NULL &&
 		    ctx->nc_summary_max ? ctx->nc_summary_max :
 		    NORMALIZE_SUMMARY_MAX);
 		if (strcmp(derived, texts[1]) == 0)
@@ -262,7 +273,6 @@ norm_dates(struct posting *p, const struct normalize_ctx *ctx)
 				set_date(&p->pst_deadline, &deadline);
 				break;
 			}
-	free(content);
 	if (!has_start) {
 		/* An end without a start dates nothing. */
 		take(&p->pst_end, NULL);
@@ -351,15 +361,16 @@ fold_blanks(const char *s)
 }
 
 static void
-norm_summary(struct posting *p, const struct normalize_ctx *ctx)
+norm_summary(struct posting *p, const struct normalize_ctx *ctx,
+    const char *lines)
 {
 	size_t max = ctx->nc_summary_max ? ctx->nc_summary_max :
 	    NORMALIZE_SUMMARY_MAX;
 
 	if (p->pst_summary != NULL)
 		take(&p->pst_summary, fold_blanks(p->pst_summary));
-	if (p->pst_summary == NULL && p->pst_content_html != NULL)
-		take(&p->pst_summary, sanitize_text(p->pst_content_html, max));
+	if (p->pst_summary == NULL && lines != NULL)
+		take(&p->pst_summary, sanitize_lines_text(lines, max));
 }
 
 /* --- 5. area ------------------------------------------------------------------- */
@@ -454,14 +465,16 @@ void
 normalize_posting(struct posting *p, const struct normalize_ctx *ctx)
 {
 	static const struct normalize_ctx none = { 0 };
+	char *lines;
 
 	if (ctx == NULL)
 		ctx = &none;
-	norm_content(p, ctx);
-	norm_dates(p, ctx);
+	norm_content(p, ctx, &lines);
+	norm_dates(p, ctx, lines);
 	norm_geo(p);
 	norm_texts(p);
-	norm_summary(p, ctx);
+	norm_summary(p, ctx, lines);
+	free(lines);
 	norm_area(p, ctx);
 	norm_categories(p, ctx);
 }

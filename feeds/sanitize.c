@@ -40,35 +40,135 @@ enum attr_kind {
 	ATTR_OLTYPE,		/* 1 a A i I */
 };
 
+struct elem_rule {
+	const char	*er_name;	/* lowercase, as written out */
+	enum elem_action er_action;
+	int		 er_block;
+};
+
 struct attr_rule {
 	const char	*ar_elem;	/* NULL: on every kept element */
 	const char	*ar_name;
 	enum attr_kind	 ar_kind;
 };
 
-static const char *const keep_elems[] = {
-	"a", "abbr", "acronym", "address", "article", "aside", "b", "bdi",
-	"bdo", "big", "blockquote", "caption", "cite", "code", "colgroup",
-	"dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
-	"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "i",
-	"ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby",
-	"s", "samp", "section", "small", "span", "strike", "strong", "sub",
-	"summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
-	"time", "tr", "tt", "u", "ul", "var",
-};
-
-static const char *const void_elems[] = {
-	"br", "col", "hr", "img", "wbr",
-};
-
-/* Dropped with their content: active, embedded or invisible. */
-static const char *const drop_elems[] = {
-	"applet", "audio", "base", "basefont", "bgsound", "canvas", "embed",
-	"frame", "frameset", "head", "iframe", "input", "isindex", "keygen",
-	"link", "math", "meta", "noembed", "noframes", "noscript", "object",
-	"option", "param", "script", "select", "source", "style", "svg",
-	"template", "textarea", "title", "track", "video", "xml", "xmp",
-	"plaintext", "portal", "frame", "layer", "ilayer",
+/*
+ * Every element the sanitizer knows, sorted by name (bsearch): unknown
+ * ones are unwrapped.  Drop: active, embedded or invisible, gone with
+ * their content.  Block: its edges separate words in the plain text.
+ */
+static const struct elem_rule elem_rules[] = {
+	{ "a",         ELEM_KEEP,	0 },
+	{ "abbr",      ELEM_KEEP,	0 },
+	{ "acronym",   ELEM_KEEP,	0 },
+	{ "address",   ELEM_KEEP,	1 },
+	{ "applet",    ELEM_DROP,	0 },
+	{ "article",   ELEM_KEEP,	1 },
+	{ "aside",     ELEM_KEEP,	1 },
+	{ "audio",     ELEM_DROP,	0 },
+	{ "b",         ELEM_KEEP,	0 },
+	{ "base",      ELEM_DROP,	0 },
+	{ "basefont",  ELEM_DROP,	0 },
+	{ "bdi",       ELEM_KEEP,	0 },
+	{ "bdo",       ELEM_KEEP,	0 },
+	{ "bgsound",   ELEM_DROP,	0 },
+	{ "big",       ELEM_KEEP,	0 },
+	{ "blockquote", ELEM_KEEP,	1 },
+	{ "br",        ELEM_VOID,	1 },
+	{ "canvas",    ELEM_DROP,	0 },
+	{ "caption",   ELEM_KEEP,	1 },
+	{ "cite",      ELEM_KEEP,	0 },
+	{ "code",      ELEM_KEEP,	0 },
+	{ "col",       ELEM_VOID,	0 },
+	{ "colgroup",  ELEM_KEEP,	0 },
+	{ "dd",        ELEM_KEEP,	1 },
+	{ "del",       ELEM_KEEP,	0 },
+	{ "details",   ELEM_KEEP,	1 },
+	{ "dfn",       ELEM_KEEP,	0 },
+	{ "div",       ELEM_KEEP,	1 },
+	{ "dl",        ELEM_KEEP,	1 },
+	{ "dt",        ELEM_KEEP,	1 },
+	{ "em",        ELEM_KEEP,	0 },
+	{ "embed",     ELEM_DROP,	0 },
+	{ "figcaption", ELEM_KEEP,	1 },
+	{ "figure",    ELEM_KEEP,	1 },
+	{ "footer",    ELEM_KEEP,	1 },
+	{ "frame",     ELEM_DROP,	0 },
+	{ "frameset",  ELEM_DROP,	0 },
+	{ "h1",        ELEM_KEEP,	1 },
+	{ "h2",        ELEM_KEEP,	1 },
+	{ "h3",        ELEM_KEEP,	1 },
+	{ "h4",        ELEM_KEEP,	1 },
+	{ "h5",        ELEM_KEEP,	1 },
+	{ "h6",        ELEM_KEEP,	1 },
+	{ "head",      ELEM_DROP,	0 },
+	{ "header",    ELEM_KEEP,	1 },
+	{ "hr",        ELEM_VOID,	1 },
+	{ "i",         ELEM_KEEP,	0 },
+	{ "iframe",    ELEM_DROP,	0 },
+	{ "ilayer",    ELEM_DROP,	0 },
+	{ "img",       ELEM_VOID,	0 },
+	{ "input",     ELEM_DROP,	0 },
+	{ "ins",       ELEM_KEEP,	0 },
+	{ "isindex",   ELEM_DROP,	0 },
+	{ "kbd",       ELEM_KEEP,	0 },
+	{ "keygen",    ELEM_DROP,	0 },
+	{ "layer",     ELEM_DROP,	0 },
+	{ "li",        ELEM_KEEP,	1 },
+	{ "link",      ELEM_DROP,	0 },
+	{ "mark",      ELEM_KEEP,	0 },
+	{ "math",      ELEM_DROP,	0 },
+	{ "meta",      ELEM_DROP,	0 },
+	{ "noembed",   ELEM_DROP,	0 },
+	{ "noframes",  ELEM_DROP,	0 },
+	{ "noscript",  ELEM_DROP,	0 },
+	{ "object",    ELEM_DROP,	0 },
+	{ "ol",        ELEM_KEEP,	1 },
+	{ "option",    ELEM_DROP,	0 },
+	{ "p",         ELEM_KEEP,	1 },
+	{ "param",     ELEM_DROP,	0 },
+	{ "plaintext", ELEM_DROP,	0 },
+	{ "portal",    ELEM_DROP,	0 },
+	{ "pre",       ELEM_KEEP,	1 },
+	{ "q",         ELEM_KEEP,	0 },
+	{ "rp",        ELEM_KEEP,	0 },
+	{ "rt",        ELEM_KEEP,	0 },
+	{ "ruby",      ELEM_KEEP,	0 },
+	{ "s",         ELEM_KEEP,	0 },
+	{ "samp",      ELEM_KEEP,	0 },
+	{ "script",    ELEM_DROP,	0 },
+	{ "section",   ELEM_KEEP,	1 },
+	{ "select",    ELEM_DROP,	0 },
+	{ "small",     ELEM_KEEP,	0 },
+	{ "source",    ELEM_DROP,	0 },
+	{ "span",      ELEM_KEEP,	0 },
+	{ "strike",    ELEM_KEEP,	0 },
+	{ "strong",    ELEM_KEEP,	0 },
+	{ "style",     ELEM_DROP,	0 },
+	{ "sub",       ELEM_KEEP,	0 },
+	{ "summary",   ELEM_KEEP,	1 },
+	{ "sup",       ELEM_KEEP,	0 },
+	{ "svg",       ELEM_DROP,	0 },
+	{ "table",     ELEM_KEEP,	1 },
+	{ "tbody",     ELEM_KEEP,	0 },
+	{ "td",        ELEM_KEEP,	1 },
+	{ "template",  ELEM_DROP,	0 },
+	{ "textarea",  ELEM_DROP,	0 },
+	{ "tfoot",     ELEM_KEEP,	0 },
+	{ "th",        ELEM_KEEP,	1 },
+	{ "thead",     ELEM_KEEP,	0 },
+	{ "time",      ELEM_KEEP,	0 },
+	{ "title",     ELEM_DROP,	0 },
+	{ "tr",        ELEM_KEEP,	1 },
+	{ "track",     ELEM_DROP,	0 },
+	{ "tt",        ELEM_KEEP,	0 },
+	{ "u",         ELEM_KEEP,	0 },
+	{ "ul",        ELEM_KEEP,	1 },
+	{ "var",       ELEM_KEEP,	0 },
+	{ "video",     ELEM_DROP,	0 },
+	{ "wbr",       ELEM_VOID,	0 },
+	{ "xml",       ELEM_DROP,	0 },
+	{ "xmp",       ELEM_DROP,	0 },
 };
 
 static const struct attr_rule attr_rules[] = {
@@ -103,61 +203,57 @@ static const struct attr_rule attr_rules[] = {
 	{ "li", "value", ATTR_NUMBER },
 };
 
-/* Elements whose edges separate words in the plain text. */
-static const char *const block_elems[] = {
-	"address", "article", "aside", "blockquote", "br", "caption", "dd",
-	"details", "div", "dl", "dt", "figcaption", "figure", "footer", "h1",
-	"h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p", "pre",
-	"section", "summary", "table", "td", "th", "tr", "ul",
-};
-
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+/* Longer than every name of the tables above. */
+#define NAME_MAX_LEN	15
 
-/* The list's own spelling of name, or NULL. */
-static const char *
-list_name(const char *name, const char *const *list, size_t n)
+/*
+ * name in ASCII lowercase into out, as strcasecmp() compares it: 0, or -1
+ * when it is too long to be in a table.  Lookups run for every element
+ * and attribute of every entry, three times or more: one lowercasing and
+ * a binary search instead of a strcasecmp() scan of the lists.
+ */
+static int
+lower_name(const char *name, char out[NAME_MAX_LEN + 1])
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (strcasecmp(name, list[i]) == 0)
-			return list[i];
-	return NULL;
+	for (i = 0; name[i] != '\0'; i++) {
+		if (i == NAME_MAX_LEN)
+			return -1;
+		out[i] = name[i] >= 'A' && name[i] <= 'Z' ?
+		    name[i] - 'A' + 'a' : name[i];
+	}
+	out[i] = '\0';
+	return 0;
 }
 
 static int
-in_list(const char *name, const char *const *list, size_t n)
+elem_rule_cmp(const void *key, const void *elem)
 {
-	return list_name(name, list, n) != NULL;
+	return strcmp(key, ((const struct elem_rule *)elem)->er_name);
 }
 
-/* A kept element's name as written out: lowercase, from the allowlist. */
-static const char *
-elem_name(const xmlNode *n)
+/* The table's row for an element, or NULL when it is unknown. */
+static const struct elem_rule *
+elem_rule(const xmlNode *n)
 {
-	const char *name;
+	char name[NAME_MAX_LEN + 1];
 
-	if ((name = list_name((const char *)n->name, keep_elems,
-	    NELEM(keep_elems))) == NULL)
-		name = list_name((const char *)n->name, void_elems,
-		    NELEM(void_elems));
-	return name;
+	if (lower_name((const char *)n->name, name) == -1)
+		return NULL;
+	return bsearch(name, elem_rules, NELEM(elem_rules),
+	    sizeof(elem_rules[0]), elem_rule_cmp);
 }
 
 static enum elem_action
-elem_action(const xmlNode *n, int depth)
+elem_action(const struct elem_rule *er, int depth)
 {
-	const char *name = (const char *)n->name;
-
-	if (in_list(name, drop_elems, NELEM(drop_elems)))
+	if (er != NULL && er->er_action == ELEM_DROP)
 		return ELEM_DROP;
-	if (depth >= SANITIZE_MAX_DEPTH)
+	if (depth >= SANITIZE_MAX_DEPTH || er == NULL)
 		return ELEM_UNWRAP;
-	if (in_list(name, keep_elems, NELEM(keep_elems)))
-		return ELEM_KEEP;
-	if (in_list(name, void_elems, NELEM(void_elems)))
-		return ELEM_VOID;
-	return ELEM_UNWRAP;
+	return er->er_action;
 }
 
 /* --- output ------------------------------------------------------------ */
@@ -165,20 +261,21 @@ elem_action(const xmlNode *n, int depth)
 static void
 put_escaped(struct buf *b, const char *s, int attr)
 {
-	const char *rep;
+	size_t n;
 
-	for (; *s; s++) {
+	for (;;) {
+		/* Runs without a character to escape go in one piece. */
+		n = strcspn(s, attr ? "&<>\"" : "&<>");
+		buf_append(b, s, n);
+		s += n;
 		switch (*s) {
-		case '&':	rep = "&amp;";	break;
-		case '<':	rep = "&lt;";	break;
-		case '>':	rep = "&gt;";	break;
-		case '"':	rep = attr ? "&quot;" : NULL;	break;
-		default:	rep = NULL;	break;
+		case '\0':	return;
+		case '&':	buf_append(b, "&amp;", 5);	break;
+		case '<':	buf_append(b, "&lt;", 4);	break;
+		case '>':	buf_append(b, "&gt;", 4);	break;
+		case '"':	buf_append(b, "&quot;", 6);	break;
 		}
-		if (rep != NULL)
-			buf_puts(b, rep);
-		else
-			buf_append(b, s, 1);
+		s++;
 	}
 }
 
@@ -242,21 +339,26 @@ attr_value(const struct attr_rule *r, const char *v, const char *base)
 	return NULL;
 }
 
+/* elem: the table's name of a kept element. */
 static const struct attr_rule *
-attr_rule(const char *elem, const char *name)
+attr_rule(const char *elem, const char *attr)
 {
+	char name[NAME_MAX_LEN + 1];
 	size_t i;
 
+	if (lower_name(attr, name) == -1)
+		return NULL;
 	for (i = 0; i < NELEM(attr_rules); i++)
 		if ((attr_rules[i].ar_elem == NULL ||
-		    strcasecmp(attr_rules[i].ar_elem, elem) == 0) &&
-		    strcasecmp(attr_rules[i].ar_name, name) == 0)
+		    strcmp(attr_rules[i].ar_elem, elem) == 0) &&
+		    strcmp(attr_rules[i].ar_name, name) == 0)
 			return &attr_rules[i];
 	return NULL;
 }
 
 static void
-open_tag(struct buf *b, const xmlNode *n, const char *base)
+open_tag(struct buf *b, const xmlNode *n, const struct elem_rule *er,
+    const char *base)
 {
 	const struct attr_rule *r;
 	const xmlAttr *a;
@@ -264,10 +366,9 @@ open_tag(struct buf *b, const xmlNode *n, const char *base)
 	char *v;
 
 	buf_puts(b, "<");
-	buf_puts(b, elem_name(n));
+	buf_puts(b, er->er_name);
 	for (a = n->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL ||
-		    (r = attr_rule((const char *)n->name,
+		if (a->ns != NULL || (r = attr_rule(er->er_name,
 		    (const char *)a->name)) == NULL)
 			continue;
 		raw = xmlNodeListGetString(n->doc, a->children, 1);
@@ -326,22 +427,29 @@ text_out(struct walk *w, const char *s)
 		if (w->w_space && w->w_text->len > 0)
 			buf_append(w->w_text, w->w_space == 2 ? "\n" : " ", 1);
 		w->w_space = 0;
-		buf_append(w->w_text, p++, 1);
+		for (n = 1; p[n] != '\0' && blank_len(p + n) == 0; n++)
+			continue;
+		buf_append(w->w_text, p, n);
+		p += n;
 	}
 }
 
+/* er: the element's row, NULL for an unknown one. */
 static void
-elem_edge(struct walk *w, const xmlNode *n, enum elem_action act, int open)
+elem_edge(struct walk *w, const xmlNode *n, const struct elem_rule *er,
+    enum elem_action act, int open)
 {
-	if (w->w_text != NULL &&
-	    in_list((const char *)n->name, block_elems, NELEM(block_elems)))
+	if (w->w_text != NULL && er != NULL && er->er_block)
 		w->w_space = w->w_lines ? 2 : 1;
 	if (w->w_html == NULL)
 		return;
 	if (open && (act == ELEM_KEEP || act == ELEM_VOID))
-		open_tag(w->w_html, n, w->w_base);
-	else if (!open && act == ELEM_KEEP)
-		buf_printf(w->w_html, "</%s>", elem_name(n));
+		open_tag(w->w_html, n, er, w->w_base);
+	else if (!open && act == ELEM_KEEP) {
+		buf_puts(w->w_html, "</");
+		buf_puts(w->w_html, er->er_name);
+		buf_puts(w->w_html, ">");
+	}
 }
 
 /* Depth-first without recursion: the tree may be as deep as it likes. */
@@ -349,6 +457,7 @@ static void
 walk_children(struct walk *w, const xmlNode *top)
 {
 	const xmlNode *n = top->children;
+	const struct elem_rule *er;
 	enum elem_action act;
 	int depth = 0;
 
@@ -356,9 +465,10 @@ walk_children(struct walk *w, const xmlNode *top)
 		if (n->type == XML_TEXT_NODE && n->content != NULL)
 			text_out(w, (const char *)n->content);
 		else if (n->type == XML_ELEMENT_NODE) {
-			act = elem_action(n, depth);
+			er = elem_rule(n);
+			act = elem_action(er, depth);
 			if (act != ELEM_DROP)
-				elem_edge(w, n, act, 1);
+				elem_edge(w, n, er, act, 1);
 			if ((act == ELEM_KEEP || act == ELEM_UNWRAP) &&
 			    n->children != NULL) {
 				n = n->children;
@@ -366,14 +476,15 @@ walk_children(struct walk *w, const xmlNode *top)
 				continue;
 			}
 			if (act == ELEM_KEEP)
-				elem_edge(w, n, act, 0);
+				elem_edge(w, n, er, act, 0);
 		}
 		while (n->next == NULL) {
 			n = n->parent;
 			if (n == top || n == NULL)
 				return;
 			depth--;
-			elem_edge(w, n, elem_action(n, depth), 0);
+			er = elem_rule(n);
+			elem_edge(w, n, er, elem_action(er, depth), 0);
 		}
 		n = n->next;
 	}
@@ -419,9 +530,12 @@ release_or_empty(struct buf *b)
 	return buf_release(b, NULL);
 }
 
-/* One round: parse, keep what is allowed, write it out. */
+/*
+ * One round: parse, keep what is allowed, write it out; with lines, the
+ * plain text by lines of the input as well, from the same parse.
+ */
 static char *
-sanitize_round(const char *html, const char *base)
+sanitize_round(const char *html, const char *base, struct buf *lines)
 {
 	struct buf out;
 	struct walk w = { 0 };
@@ -429,6 +543,11 @@ sanitize_round(const char *html, const char *base)
 	buf_init(&out, SIZE_MAX);
 	w.w_base = base;
 	w.w_html = &out;
+	if (lines != NULL) {
+		buf_reset(lines);
+		w.w_text = lines;
+		w.w_lines = 1;
+	}
 	walk_fragment(&w, html);
 	return release_or_empty(&out);
 }
@@ -436,17 +555,33 @@ sanitize_round(const char *html, const char *base)
 char *
 sanitize_html(const char *html, const char *base)
 {
+	return sanitize_html_lines(html, base, NULL);
+}
+
+char *
+sanitize_html_lines(const char *html, const char *base, char **linesp)
+{
+	struct buf lines, *lb = NULL;
 	char *cur, *next, *text;
 	int i;
 
+	if (linesp != NULL) {
+		*linesp = NULL;
+		buf_init(&lines, SIZE_MAX);
+		lb = &lines;
+	}
 	if (html == NULL)
 		return NULL;
-	cur = sanitize_round(html, base);
+	cur = sanitize_round(html, base, lb);
+	/* Already its own output (the parsers sanitize content, and
+	 * normalizing does it again): nothing left to check. */
+	if (strcmp(cur, html) == 0)
+		goto done;
 	for (i = 0; i < SANITIZE_ROUNDS; i++) {
-		next = sanitize_round(cur, base);
+		next = sanitize_round(cur, base, lb);
 		if (strcmp(next, cur) == 0) {
 			free(next);
-			return cur;
+			goto done;
 		}
 		free(cur);
 		cur = next;
@@ -456,13 +591,19 @@ sanitize_html(const char *html, const char *base)
 	text = sanitize_text(html, 0);
 	cur = text_html_escape(text);
 	free(text);
-	next = sanitize_round(cur, base);
+	next = sanitize_round(cur, base, lb);
 	if (strcmp(next, cur) != 0) {
 		free(next);
 		next = xstrdup("");
+		if (lb != NULL)
+			buf_reset(lb);
 	}
 	free(cur);
-	return next;
+	cur = next;
+done:
+	if (linesp != NULL)
+		*linesp = release_or_empty(&lines);
+	return cur;
 }
 
 /* s cut after max characters, the last of them "…" (s is reallocated). */
@@ -517,4 +658,20 @@ sanitize_lines(const char *html)
 	if (html == NULL)
 		return NULL;
 	return plain_text(html, 1);
+}
+
+char *
+sanitize_lines_text(const char *lines, size_t max_chars)
+{
+	char *s, *p;
+
+	if (lines == NULL)
+		return NULL;
+	/* The only newlines of lines are block edges, spaces in the text. */
+	s = xstrdup(lines);
+	for (p = s; (p = strchr(p, '\n')) != NULL; p++)
+		*p = ' ';
+	if (max_chars > 0)
+		s = cut_chars(s, max_chars);
+	return s;
 }

@@ -38,4 +38,17 @@ char	*sanitize_text(const char *html, size_t max_chars);
  */
 char	*sanitize_lines(const char *html);
 
+/*
+ * sanitize_html(), and in *lines (a new string) the sanitize_lines() of
+ * what it returns, from the same parse.  *lines is NULL for NULL html.
+ */
+char	*sanitize_html_lines(const char *html, const char *base,
+	    char **lines);
+
+/*
+ * The sanitize_text() of the HTML whose sanitize_lines() is lines,
+ * without parsing it again.  NULL only for NULL.
+ */
+char	*sanitize_lines_text(const char *lines, size_t max_chars);
+
 #endif

@@ -23,16 +23,28 @@ same(const char *a, const char *b)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *in, *once, *twice;
+	char *in, *once, *twice, *lines, *text;
 
 	in = strndup((const char *)data, size);
-	once = sanitize_html(in, "https://example.jp/a/b/feed.xml");
+	once = sanitize_html_lines(in, "https://example.jp/a/b/feed.xml",
+	    &lines);
 	twice = sanitize_html(once, "https://example.jp/a/b/feed.xml");
 	same(once, twice);
+	/* The lines that come with the HTML are the lines of it. */
+	free(twice);
+	twice = sanitize_lines(once);
+	same(lines, twice);
 	free(once);
 	free(twice);
-	free(sanitize_text(in, 300));
-	free(sanitize_lines(in));
+	free(lines);
+	/* The text from the lines is the text from the HTML. */
+	text = sanitize_text(in, 300);
+	lines = sanitize_lines(in);
+	once = sanitize_lines_text(lines, 300);
+	same(text, once);
+	free(text);
+	free(lines);
+	free(once);
 	once = normalize_text(in);
 	twice = normalize_text(once);
 	same(once, twice);

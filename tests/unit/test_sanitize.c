@@ -92,13 +92,17 @@ assert_safe(const char *what, const char *out)
 	}
 }
 
-/* Sanitizes in, checks the result, and that a second pass keeps it. */
+/*
+ * Sanitizes in, checks the result, and that a second pass keeps it; the
+ * lines and text normalizing takes from the same parse are the ones a
+ * parse of their own gives.
+ */
 static char *
 check(const char *what, const char *in, const char *base)
 {
-	char *once, *twice;
+	char *once, *twice, *lines, *own;
 
-	once = sanitize_html(in, base);
+	once = sanitize_html_lines(in, base, &lines);
 	assert_non_null(once);
 	assert_safe(what, once);
 	twice = sanitize_html(once, base);
@@ -106,6 +110,21 @@ check(const char *what, const char *in, const char *base)
 		fail_msg("%s: not idempotent:\n in:    %s\n once:  %s\n twice: "
 		    "%s", what, in, once, twice);
 	free(twice);
+	own = sanitize_lines(once);
+	if (strcmp(lines, own) != 0)
+		fail_msg("%s: lines differ:\n html:  %s\n lines: %s\n own:   "
+		    "%s", what, once, lines, own);
+	free(own);
+	free(lines);
+	lines = sanitize_lines(in);
+	twice = sanitize_lines_text(lines, 40);
+	own = sanitize_text(in, 40);
+	if (strcmp(twice, own) != 0)
+		fail_msg("%s: text differs:\n in:    %s\n from lines: %s\n own: "
+		    "%s", what, in, twice, own);
+	free(twice);
+	free(own);
+	free(lines);
 	return once;
 }
 
@@ -251,6 +270,243 @@ test_charset_hint_ignored(void **state)
 	expect("<meta charset=\"iso-8859-1\"><p>日本語</p>", "<p>日本語</p>");
 	/* Invalid UTF-8 becomes U+FFFD, never raw bytes. */
 	expect("<p>a\xff" "b</p>", "<p>a\xef\xbf\xbd" "b</p>");
+}
+
+/*
+ * Every element of the allowlist tables, and a few unknown ones, in mixed
+ * case, and every attribute rule: the HTML and the lines each gives (the
+ * lookups are a binary search over a sorted table, which a misplaced row
+ * would break).
+ */
+/* x<TAG TITLE="t" Dir="RTL">y</TAG>z for every TAG below. */
+#define TAG_CASE	"x<%s TITLE=\"t\" Dir=\"RTL\">y</%s>z"
+
+static const struct {
+	const char	*in;		/* TAG_CASE's tag, or the HTML */
+	const char	*html;
+	const char	*lines;
+} elem_cases[] = {
+	{ "A", "x<a title=\"t\" dir=\"RTL\">y</a>z", "xyz" },
+	{ "AbBr", "x<abbr title=\"t\" dir=\"RTL\">y</abbr>z", "xyz" },
+	{ "AcRoNyM", "x<acronym title=\"t\" dir=\"RTL\">y</acronym>z", "xyz" },
+	{ "AdDrEsS",
+	    "x<address title=\"t\" dir=\"RTL\">y</address>z", "x\ny\nz" },
+	{ "ArTiClE",
+	    "x<article title=\"t\" dir=\"RTL\">y</article>z", "x\ny\nz" },
+	{ "AsIdE", "x<aside title=\"t\" dir=\"RTL\">y</aside>z", "x\ny\nz" },
+	{ "B", "x<b title=\"t\" dir=\"RTL\">y</b>z", "xyz" },
+	{ "BdI", "x<bdi title=\"t\" dir=\"RTL\">y</bdi>z", "xyz" },
+	{ "BdO", "x<bdo title=\"t\" dir=\"RTL\">y</bdo>z", "xyz" },
+	{ "BiG", "x<big title=\"t\" dir=\"RTL\">y</big>z", "xyz" },
+	{ "BlOcKqUoTe",
+	    "x<blockquote title=\"t\" dir=\"RTL\">y</blockquote>z", "x\ny\nz" },
+	{ "CaPtIoN",
+	    "x<caption title=\"t\" dir=\"RTL\">y</caption>z", "x\ny\nz" },
+	{ "CiTe", "x<cite title=\"t\" dir=\"RTL\">y</cite>z", "xyz" },
+	{ "CoDe", "x<code title=\"t\" dir=\"RTL\">y</code>z", "xyz" },
+	{ "CoLgRoUp",
+	    "x<colgroup title=\"t\" dir=\"RTL\">y</colgroup>z", "xyz" },
+	{ "Dd", "x<dd title=\"t\" dir=\"RTL\">y</dd>z", "x\ny\nz" },
+	{ "DeL", "x<del title=\"t\" dir=\"RTL\">y</del>z", "xyz" },
+	{ "DeTaIlS",
+	    "x<details title=\"t\" dir=\"RTL\">y</details>z", "x\ny\nz" },
+	{ "DfN", "x<dfn title=\"t\" dir=\"RTL\">y</dfn>z", "xyz" },
+	{ "DiV", "x<div title=\"t\" dir=\"RTL\">y</div>z", "x\ny\nz" },
+	{ "Dl", "x<dl title=\"t\" dir=\"RTL\">y</dl>z", "x\ny\nz" },
+	{ "Dt", "x<dt title=\"t\" dir=\"RTL\">y</dt>z", "x\ny\nz" },
+	{ "Em", "x<em title=\"t\" dir=\"RTL\">y</em>z", "xyz" },
+	{ "FiGcApTiOn",
+	    "x<figcaption title=\"t\" dir=\"RTL\">y</figcaption>z", "x\ny\nz" },
+	{ "FiGuRe", "x<figure title=\"t\" dir=\"RTL\">y</figure>z", "x\ny\nz" },
+	{ "FoOtEr", "x<footer title=\"t\" dir=\"RTL\">y</footer>z", "x\ny\nz" },
+	{ "H1", "x<h1 title=\"t\" dir=\"RTL\">y</h1>z", "x\ny\nz" },
+	{ "H2", "x<h2 title=\"t\" dir=\"RTL\">y</h2>z", "x\ny\nz" },
+	{ "H3", "x<h3 title=\"t\" dir=\"RTL\">y</h3>z", "x\ny\nz" },
+	{ "H4", "x<h4 title=\"t\" dir=\"RTL\">y</h4>z", "x\ny\nz" },
+	{ "H5", "x<h5 title=\"t\" dir=\"RTL\">y</h5>z", "x\ny\nz" },
+	{ "H6", "x<h6 title=\"t\" dir=\"RTL\">y</h6>z", "x\ny\nz" },
+	{ "HeAdEr", "x<header title=\"t\" dir=\"RTL\">y</header>z", "x\ny\nz" },
+	{ "I", "x<i title=\"t\" dir=\"RTL\">y</i>z", "xyz" },
+	{ "InS", "x<ins title=\"t\" dir=\"RTL\">y</ins>z", "xyz" },
+	{ "KbD", "x<kbd title=\"t\" dir=\"RTL\">y</kbd>z", "xyz" },
+	{ "Li", "x<li title=\"t\" dir=\"RTL\">y</li>z", "x\ny\nz" },
+	{ "MaRk", "x<mark title=\"t\" dir=\"RTL\">y</mark>z", "xyz" },
+	{ "Ol", "x<ol title=\"t\" dir=\"RTL\">y</ol>z", "x\ny\nz" },
+	{ "P", "x<p title=\"t\" dir=\"RTL\">y</p>z", "x\ny\nz" },
+	{ "PrE", "x<pre title=\"t\" dir=\"RTL\">y</pre>z", "x\ny\nz" },
+	{ "Q", "x<q title=\"t\" dir=\"RTL\">y</q>z", "xyz" },
+	{ "Rp", "x<rp title=\"t\" dir=\"RTL\">y</rp>z", "xyz" },
+	{ "Rt", "x<rt title=\"t\" dir=\"RTL\">y</rt>z", "xyz" },
+	{ "RuBy", "x<ruby title=\"t\" dir=\"RTL\">y</ruby>z", "xyz" },
+	{ "S", "x<s title=\"t\" dir=\"RTL\">y</s>z", "xyz" },
+	{ "SaMp", "x<samp title=\"t\" dir=\"RTL\">y</samp>z", "xyz" },
+	{ "SeCtIoN",
+	    "x<section title=\"t\" dir=\"RTL\">y</section>z", "x\ny\nz" },
+	{ "SmAlL", "x<small title=\"t\" dir=\"RTL\">y</small>z", "xyz" },
+	{ "SpAn", "x<span title=\"t\" dir=\"RTL\">y</span>z", "xyz" },
+	{ "StRiKe", "x<strike title=\"t\" dir=\"RTL\">y</strike>z", "xyz" },
+	{ "StRoNg", "x<strong title=\"t\" dir=\"RTL\">y</strong>z", "xyz" },
+	{ "SuB", "x<sub title=\"t\" dir=\"RTL\">y</sub>z", "xyz" },
+	{ "SuMmArY",
+	    "x<summary title=\"t\" dir=\"RTL\">y</summary>z", "x\ny\nz" },
+	{ "SuP", "x<sup title=\"t\" dir=\"RTL\">y</sup>z", "xyz" },
+	{ "TaBlE", "x<table title=\"t\" dir=\"RTL\">y</table>z", "x\ny\nz" },
+	{ "TbOdY", "x<tbody title=\"t\" dir=\"RTL\">y</tbody>z", "xyz" },
+	{ "Td", "x<td title=\"t\" dir=\"RTL\">y</td>z", "x\ny\nz" },
+	{ "TfOoT", "x<tfoot title=\"t\" dir=\"RTL\">y</tfoot>z", "xyz" },
+	{ "Th", "x<th title=\"t\" dir=\"RTL\">y</th>z", "x\ny\nz" },
+	{ "ThEaD", "x<thead title=\"t\" dir=\"RTL\">y</thead>z", "xyz" },
+	{ "TiMe", "x<time title=\"t\" dir=\"RTL\">y</time>z", "xyz" },
+	{ "Tr", "x<tr title=\"t\" dir=\"RTL\">y</tr>z", "x\ny\nz" },
+	{ "Tt", "x<tt title=\"t\" dir=\"RTL\">y</tt>z", "xyz" },
+	{ "U", "x<u title=\"t\" dir=\"RTL\">y</u>z", "xyz" },
+	{ "Ul", "x<ul title=\"t\" dir=\"RTL\">y</ul>z", "x\ny\nz" },
+	{ "VaR", "x<var title=\"t\" dir=\"RTL\">y</var>z", "xyz" },
+	{ "Br", "x<br title=\"t\" dir=\"RTL\">yz", "x\nyz" },
+	{ "CoL", "x<col title=\"t\" dir=\"RTL\">yz", "xyz" },
+	{ "Hr", "x<hr title=\"t\" dir=\"RTL\">yz", "x\nyz" },
+	{ "ImG", "x<img title=\"t\" dir=\"RTL\">yz", "xyz" },
+	{ "WbR", "x<wbr title=\"t\" dir=\"RTL\">", "xz" },
+	{ "ApPlEt", "xz", "xz" },
+	{ "AuDiO", "xz", "xz" },
+	{ "BaSe", "xyz", "xyz" },
+	{ "BaSeFoNt", "xyz", "xyz" },
+	{ "BgSoUnD", "xz", "xz" },
+	{ "CaNvAs", "xz", "xz" },
+	{ "EmBeD", "xz", "xz" },
+	{ "FrAmE", "xyz", "xyz" },
+	{ "FrAmEsEt", "xz", "xz" },
+	{ "HeAd", "xyz", "xyz" },
+	{ "IfRaMe", "xz", "xz" },
+	{ "InPuT", "xyz", "xyz" },
+	{ "IsInDeX", "xyz", "xyz" },
+	{ "KeYgEn", "xz", "xz" },
+	{ "LiNk", "xyz", "xyz" },
+	{ "MaTh", "xz", "xz" },
+	{ "MeTa", "xyz", "xyz" },
+	{ "NoEmBeD", "xz", "xz" },
+	{ "NoFrAmEs", "xz", "xz" },
+	{ "NoScRiPt", "xz", "xz" },
+	{ "ObJeCt", "xz", "xz" },
+	{ "OpTiOn", "xz", "xz" },
+	{ "PaRaM", "xyz", "xyz" },
+	{ "ScRiPt", "xz", "xz" },
+	{ "SeLeCt", "xz", "xz" },
+	{ "SoUrCe", "xz", "xz" },
+	{ "StYlE", "xz", "xz" },
+	{ "SvG", "xz", "xz" },
+	{ "TeMpLaTe", "xz", "xz" },
+	{ "TeXtArEa", "xz", "xz" },
+	{ "TiTlE", "xz", "xz" },
+	{ "TrAcK", "xz", "xz" },
+	{ "ViDeO", "xz", "xz" },
+	{ "XmL", "xz", "xz" },
+	{ "XmP", "xz", "xz" },
+	{ "PlAiNtExT", "xz", "xz" },
+	{ "PoRtAl", "xz", "xz" },
+	{ "LaYeR", "xz", "xz" },
+	{ "IlAyEr", "xz", "xz" },
+	{ "BlInK", "xyz", "xyz" },
+	{ "FoNt", "xyz", "xyz" },
+	{ "CeNtEr", "xyz", "xyz" },
+	{ "NaV", "xyz", "xyz" },
+	{ "MaIn", "xyz", "xyz" },
+	{ "FoRm", "xyz", "xyz" },
+	{ "LaBeL", "xyz", "xyz" },
+	{ "BuTtOn", "xyz", "xyz" },
+	{ "DiAlOg", "xyz", "xyz" },
+	{ "MeNu", "xyz", "xyz" },
+	/* Longer than any name the tables hold. */
+	{ "ScRiPtScRiPtScRiPt", "xyz", "xyz" },
+}, attr_cases[] = {
+	{ "<p TitleTitleTitleTitle=\"x\" title=\"y\">p</p>",
+	    "<p title=\"y\">p</p>",
+	    "p" },
+	{ "<A HREF=\"/p?q=1&amp;r\" HrefLang=\"ja-JP\" TITLE=\"t&lt;&amp;&quot;"
+	    "\" LANG=\"ja\" DIR=\"Auto\">a</A>",
+	    "<a href=\"https://e.example/p?q=1&amp;r\" hreflang=\"ja-JP\" title"
+	    "=\"t&lt;&amp;&quot;\" lang=\"ja\" dir=\"Auto\">a</a>",
+	    "a" },
+	{ "<a href=\"javascript:alert(1)\" hreflang=\"ja_JP\" dir=\"up\" lang="
+	    "\"\">a</a>",
+	    "<a>a</a>",
+	    "a" },
+	{ "<a href=\"mailto:x@example.jp\" src=\"/i.png\">a</a>",
+	    "<a href=\"mailto:x@example.jp\">a</a>",
+	    "a" },
+	{ "<IMG SRC=\"i.png\" ALT=\"an &quot;image&quot;\" WIDTH=\"120\" HEIGHT"
+	    "=\"9x\">",
+	    "<img src=\"https://e.example/dir/i.png\" alt=\"an &quot;image&quot"
+	    ";\" width=\"120\">",
+	    "" },
+	{ "<img src=\"mailto:x@example.jp\" width=\"1234567890\" height=\"\">",
+	    "<img>",
+	    "" },
+	{ "<BlockQuote Cite=\"/c\">q</BlockQuote><Q CITE=\"http://q.example/\">"
+	    "q</Q>",
+	    "<blockquote cite=\"https://e.example/c\">q</blockquote><q cite=\"h"
+	    "ttp://q.example/\">q</q>",
+	    "q\nq" },
+	{ "<DEL Cite=\"/d\" DateTime=\"2024-01-01\">d</DEL><INS CITE=\"/i\" DAT"
+	    "ETIME=\"x\">i</INS>",
+	    "<del cite=\"https://e.example/d\" datetime=\"2024-01-01\">d</del><"
+	    "ins cite=\"https://e.example/i\" datetime=\"x\">i</ins>",
+	    "di" },
+	{ "<TIME datetime=\"2024-03-01T10:00\" cite=\"/t\">t</TIME>",
+	    "<time datetime=\"2024-03-01T10:00\">t</time>",
+	    "t" },
+	{ "<TABLE><TR><TD COLSPAN=\"2\" ROWSPAN=\"3\" HEADERS=\"h\" SCOPE=\"row"
+	    "\">c</TD><TH Colspan=\"1\" RowSpan=\"x\" Headers=\"h2\" Scope="
+	    "\"col\" ABBR=\"a\">h</TH></TR></TABLE>",
+	    "<table><tr><td colspan=\"2\" rowspan=\"3\" headers=\"h\">c</td><th"
+	    " colspan=\"1\" headers=\"h2\" scope=\"col\" abbr=\"a\">h</th><"
+	    "/tr></table>",
+	    "c\nh" },
+	{ "<table><colgroup SPAN=\"2\"><col Span=\"3\"></colgroup></table>",
+	    "<table><colgroup span=\"2\"><col span=\"3\"></colgroup></table>",
+	    "" },
+	{ "<OL START=\"3\" TYPE=\"A\"><LI VALUE=\"5\">x</LI></OL><ol start=\"-1"
+	    "\" type=\"Z\"><li value=\"v\">y</li></ol>",
+	    "<ol start=\"3\" type=\"A\"><li value=\"5\">x</li></ol><ol><li>y</l"
+	    "i></ol>",
+	    "x\ny" },
+	{ "<P HREF=\"/x\" SRC=\"/y\" CITE=\"/z\" WIDTH=\"1\" TITLE=\"p\" ONCLIC"
+	    "K=\"x()\" STYLE=\"a\">p</P>",
+	    "<p title=\"p\">p</p>",
+	    "p" },
+	{ "<span xml:lang=\"ja\" lang=\"ja\" xlink:href=\"/x\">s</span>",
+	    "<span lang=\"ja\">s</span>",
+	    "s" },
+};
+
+static void
+table_case(const char *in, const char *want_html, const char *want_lines)
+{
+	char *html, *lines;
+
+	html = sanitize_html(in, "https://e.example/dir/");
+	lines = sanitize_lines(in);
+	if (strcmp(html, want_html) != 0 || strcmp(lines, want_lines) != 0)
+		fail_msg("%s:\n got   %s | %s\n want  %s | %s", in, html,
+		    lines, want_html, want_lines);
+	free(html);
+	free(lines);
+}
+
+static void
+test_tables(void **state)
+{
+	char in[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(elem_cases) / sizeof(elem_cases[0]); i++) {
+		snprintf(in, sizeof(in), TAG_CASE, elem_cases[i].in,
+		    elem_cases[i].in);
+		table_case(in, elem_cases[i].html, elem_cases[i].lines);
+	}
+	for (i = 0; i < sizeof(attr_cases) / sizeof(attr_cases[0]); i++)
+		table_case(attr_cases[i].in, attr_cases[i].html,
+		    attr_cases[i].lines);
 }
 
 static char *
@@ -448,6 +704,7 @@ main(void)
 		cmocka_unit_test(test_charset_hint_ignored),
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_tables),
 		cmocka_unit_test(test_feedparser_corpus),
 	};
 
