@@ -88,6 +88,18 @@ civil_to_unix(const struct civil *c, int64_t *out)
 	return 0;
 }
 
+int
+date_from_civil(int year, int mon, int day, int hour, int min, int sec,
+    int offset, int64_t *out)
+{
+	struct civil c = {
+		.year = year, .mon = mon, .day = day,
+		.hour = hour, .min = min, .sec = sec, .offset = offset,
+	};
+
+	return civil_to_unix(&c, out);
+}
+
 /* Exactly n digits at *sp; advances past them. */
 static int
 digits(const char **sp, int n, int *out)

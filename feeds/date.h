@@ -23,6 +23,12 @@ int	date_parse_rfc822(const char *, int64_t *out);
 int	date_parse_rfc3339(const char *, int64_t *out);
 /* RFC 3339, RFC 822, YYYY-MM-DD, YYYY/MM/DD: whatever parses first. */
 int	date_parse_any(const char *, int64_t *out);
+/*
+ * The instant of a date and time at offset minutes east of UTC, checked
+ * as date_parse_rfc3339() checks what it reads: 0, or -1 out of range.
+ */
+int	date_from_civil(int year, int mon, int day, int hour, int min,
+	    int sec, int offset, int64_t *out);
 
 /* "2026-03-01T10:00:00+09:00" for offset 540; buf needs 32 bytes. */
 void	date_format_rfc3339(int64_t t, int offset_minutes, char buf[32]);

@@ -37,19 +37,21 @@ static const struct era {
 };
 #define NERAS	(sizeof(eras) / sizeof(eras[0]))
 
-static const struct {
+/* Sorted by code point (bsearch). */
+struct fold {
 	unsigned	 cp;
 	const char	*to;
-} folds[] = {
-	{ 0x3000, " " }, { 0xff08, "(" }, { 0xff09, ")" }, { 0xff0c, "," },
+};
+
+static const struct fold folds[] = {
+	{ 0x2010, "-" }, { 0x2011, "-" }, { 0x2012, "-" }, { 0x2013, "-" },
+	{ 0x2014, "-" }, { 0x2015, "-" }, { 0x2043, "-" }, { 0x2053, "~" },
+	{ 0x2212, "-" }, { 0x223c, "~" }, { 0x3000, " " }, { 0x301c, "~" },
+	{ 0x30fc, "-" }, { 0x32ff, "令和" }, { 0x337b, "平成" }, { 0x337c, "昭和" },
+	{ 0x337d, "大正" }, { 0x337e, "明治" }, { 0xfe63, "-" }, { 0xff08, "(" },
+	{ 0xff09, ")" }, { 0xff0b, "+" }, { 0xff0c, "," }, { 0xff0d, "-" },
 	{ 0xff0e, "." }, { 0xff0f, "/" }, { 0xff1a, ":" }, { 0xff1b, ";" },
-	{ 0xff0b, "+" }, { 0xff3b, "[" }, { 0xff3d, "]" },
-	{ 0xff5e, "~" }, { 0x301c, "~" }, { 0x223c, "~" }, { 0x2053, "~" },
-	{ 0xff0d, "-" }, { 0x2010, "-" }, { 0x2011, "-" }, { 0x2012, "-" },
-	{ 0x2013, "-" }, { 0x2014, "-" }, { 0x2015, "-" }, { 0x2212, "-" },
-	{ 0x30fc, "-" }, { 0xff70, "-" }, { 0xfe63, "-" }, { 0x2043, "-" },
-	{ 0x337e, "明治" }, { 0x337d, "大正" }, { 0x337c, "昭和" },
-	{ 0x337b, "平成" }, { 0x32ff, "令和" },
+	{ 0xff3b, "[" }, { 0xff3d, "]" }, { 0xff5e, "~" }, { 0xff70, "-" },
 };
 
 /* The code point at p (len bytes, 1 to 4), or len 1 and -1 when invalid. */
@@ -83,11 +85,20 @@ utf8_decode(const unsigned char *p, unsigned *cp)
 	return n;
 }
 
+static int
+fold_cmp(const void *key, const void *elem)
+{
+	unsigned a = *(const unsigned *)key, b = ((const struct fold *)elem)->cp;
+
+	return (a > b) - (a < b);
+}
+
 /* The folded copy of at most max bytes of s (see the top of the file). */
 static char *
 fold(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	const struct fold *f;
 	size_t len = strnlen(s, max), i = 0, o = 0, k;
 	unsigned cp;
 	char *out;
@@ -104,18 +115,15 @@ fold(const char *s, size_t max)
 			out[o++] = 'A' + (cp - 0xff21);
 		else if (cp >= 0xff41 && cp <= 0xff5a)
 			out[o++] = 'a' + (cp - 0xff41);
-		else {
-			for (k = 0; k < sizeof(folds) / sizeof(folds[0]); k++)
-				if (folds[k].cp == cp)
-					break;
-			if (k < sizeof(folds) / sizeof(folds[0])) {
-				memcpy(out + o, folds[k].to,
-				    strlen(folds[k].to));
-				o += strlen(folds[k].to);
-			} else {
-				memcpy(out + o, p + i, n);
-				o += n;
-			}
+		else if (cp >= 0x2010 && (f = bsearch(&cp, folds,
+		    sizeof(folds) / sizeof(folds[0]), sizeof(folds[0]),
+		    fold_cmp)) != NULL) {
+			k = strlen(f->to);
+			memcpy(out + o, f->to, k);
+			o += k;
+		} else {
+			memcpy(out + o, p + i, n);
+			o += n;
 		}
 		i += n;
 	}

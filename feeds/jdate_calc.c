@@ -97,14 +97,13 @@ int
 jdate_to_unix(const struct jdate *d, int64_t *out)
 {
 	struct jdate t = *d;
-	char buf[32];
 
 	if (!t.jd_has_time)
 		jdate_set_time(&t, 0, 0, 0);
 	if (!jdate_valid(&t))
 		return -1;
-	jdate_format(&t, buf);
-	return date_parse_rfc3339(buf, out);
+	return date_from_civil(t.jd_year, t.jd_month, t.jd_day, t.jd_hour,
+	    t.jd_minute, t.jd_second, t.jd_offset, out);
 }
 
 /* The instant t written at offset (minutes) into d. */

@@ -120,6 +120,30 @@ test_rfc3339(void **state)
 	check_bad(date_parse_rfc3339, bad, sizeof(bad) / sizeof(bad[0]));
 }
 
+/* What date_parse_rfc3339() makes of a text, from the numbers. */
+static void
+test_from_civil(void **state)
+{
+	int64_t t, t0;
+
+	assert_int_equal(date_from_civil(2026, 3, 1, 10, 0, 0, 540, &t), 0);
+	assert_int_equal(t, T_20260301_0100Z);
+	assert_int_equal(date_from_civil(2026, 2, 28, 20, 0, 0, -300, &t), 0);
+	assert_int_equal(t, T_20260301_0100Z);
+	assert_int_equal(date_from_civil(9999, 12, 31, 23, 59, 59, 0, &t), 0);
+	assert_int_equal(t, 253402300799LL);
+	assert_int_equal(date_from_civil(1, 1, 1, 0, 0, 0, 0, &t), 0);
+	assert_int_equal(t, -62135596800LL);
+	/* A leap second counts as :59, as when it is read. */
+	assert_int_equal(date_from_civil(2016, 12, 31, 23, 59, 60, 0, &t), 0);
+	assert_int_equal(date_parse_rfc3339("2016-12-31T23:59:59Z", &t0), 0);
+	assert_int_equal(t, t0);
+	assert_int_equal(date_from_civil(2026, 2, 29, 0, 0, 0, 0, &t), -1);
+	assert_int_equal(date_from_civil(0, 1, 1, 0, 0, 0, 0, &t), -1);
+	assert_int_equal(date_from_civil(2026, 3, 1, 24, 0, 0, 0, &t), -1);
+	assert_int_equal(date_from_civil(2026, 3, 1, 0, 0, 0, 1440, &t), -1);
+}
+
 static void
 test_any(void **state)
 {
@@ -210,6 +234,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc822),
 		cmocka_unit_test(test_rfc3339),
+		cmocka_unit_test(test_from_civil),
 		cmocka_unit_test(test_any),
 		cmocka_unit_test(test_format_rfc3339),
 		cmocka_unit_test(test_format_http),
