@@ -68,6 +68,7 @@ struct send {
 	struct endpoint		*sd_endpoint;
 	int64_t			 sd_id;
 	int			 sd_tries;	/* before this one */
+	int			 sd_attempts;	/* before this one, in all */
 	int64_t			 sd_started;
 	int			 sd_done;
 	enum webhook_outcome	 sd_outcome;
@@ -324,6 +325,7 @@ outcome(struct webhook *wb, struct send *sd, const struct fetch_result *fr,
 	dr->dr_latency_ms = now - sd->sd_started;
 	dr->dr_http_status = fr->fr_error == FETCH_OK ? fr->fr_status : 0;
 	dr->dr_tries = sd->sd_tries + 1;
+	dr->dr_attempt = sd->sd_attempts + 1;
 	dr->dr_next_attempt = now;
 	if (o == WEBHOOK_DELIVERED) {
 		dr->dr_status = DELIVERY_DELIVERED;
@@ -503,6 +505,7 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 	sd->sd_endpoint = ep;
 	sd->sd_id = dl->dl_id;
 	sd->sd_tries = dl->dl_tries;
+	sd->sd_attempts = dl->dl_attempts;
 	sd->sd_started = now;
 	fq.fq_url = wt->wt_webhook;
 	fq.fq_user_agent = cf->cf_user_agent;
@@ -539,6 +542,7 @@ fail_now(struct webhook *wb, const struct delivery *dl, const char *why,
 		.dr_error = why,
 		.dr_status = DELIVERY_FAILED,
 		.dr_tries = dl->dl_tries + 1,
+		.dr_attempt = dl->dl_attempts + 1,
 		.dr_next_attempt = now,
 	};
 

@@ -287,29 +287,29 @@ int
 store_deliveries_record(struct store *st, const struct delivery_result *dr,
     size_t n)
 {
-	static const char attempt[] =
-	    "INSERT INTO delivery_attempts (delivery_id, attempt, started, "
-	    "latency_ms, http_status, error) "
-	    "SELECT id, attempts + 1, ?2, ?3, ?4, ?5 FROM deliveries "
-	    "WHERE id = ?1";
+	/*
+	 * The update finds the delivery by its rowid; the attempt is written
+	 * only when it found one (a delivery deleted meanwhile leaves no
+	 * orphan attempt), numbered by the caller, without a second lookup.
+	 * A number taken already is not worth losing the other outcomes of
+	 * the transaction for: the attempt is logged and left out.
+	 */
 	static const char update[] =
 	    "UPDATE deliveries SET status = ?2, tries = ?3, "
 	    "attempts = attempts + 1, next_attempt = ?4, last_attempt = ?5, "
 	    "last_status = ?6, last_error = ?7, "
 	    "delivered = CASE WHEN ?2 = 'delivered' THEN ?8 ELSE delivered "
 	    "END WHERE id = ?1";
+	static const char attempt[] =
+	    "INSERT INTO delivery_attempts (delivery_id, attempt, started, "
+	    "latency_ms, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+	    "ON CONFLICT (delivery_id, attempt) DO NOTHING";
 	sqlite3_stmt *stmt;
 	size_t i;
 
 	if (store_begin(st, __func__) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((stmt = store_stmt(st, attempt)) == NULL ||
-		    store_bind(st, stmt, "IIIls", dr[i].dr_id,
-		    dr[i].dr_started, dr[i].dr_latency_ms,
-		    dr[i].dr_http_status, dr[i].dr_error) == -1 ||
-		    store_step_done(st, stmt, __func__) == -1)
-			goto fail;
 		if ((stmt = store_stmt(st, update)) == NULL ||
 		    store_bind(st, stmt, "IsiIIlsI", dr[i].dr_id,
 		    dr[i].dr_status, dr[i].dr_tries, dr[i].dr_next_attempt,
@@ -317,6 +317,18 @@ store_deliveries_record(struct store *st, const struct delivery_result *dr,
 		    dr[i].dr_started + dr[i].dr_latency_ms) == -1 ||
 		    store_step_done(st, stmt, __func__) == -1)
 			goto fail;
+		if (sqlite3_changes(st->st_db) == 0)
+			continue;	/* deleted with its subscriber */
+		if ((stmt = store_stmt(st, attempt)) == NULL ||
+		    store_bind(st, stmt, "IiIIls", dr[i].dr_id,
+		    dr[i].dr_attempt, dr[i].dr_started, dr[i].dr_latency_ms,
+		    dr[i].dr_http_status, dr[i].dr_error) == -1 ||
+		    store_step_done(st, stmt, __func__) == -1)
+			goto fail;
+		if (sqlite3_changes(st->st_db) == 0)
+			log_warnx("%s: delivery d%lld: attempt %d was recorded "
+			    "already", __func__, (long long)dr[i].dr_id,
+			    dr[i].dr_attempt);
 	}
 	return store_commit(st, __func__);
  fail:

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "log.h"
-#include "posting.h"
 #include "store.h"
 #include "store_private.h"
 #include "xmalloc.h"
@@ -120,59 +120,107 @@ store_outbox_since(struct store *st, int64_t since_ms, int64_t after_seq,
 
 /* --- webhook ids ------------------------------------------------------ */
 
+/*
+ * The webhook-id of (event, subscriber): "msg_" and the first 128 bits of
+ * SHA-256("salt:seq:subscriber") in hex.  One per delivery made, so the
+ * digest is fetched and its context made once per transaction, not once
+ * per id (EVP_Digest() looks SHA-256 up by name every time).
+ */
+struct wid_hasher {
+	EVP_MD		*wh_md;
+	EVP_MD_CTX	*wh_ctx;
+	char		 wh_salt[64];
+};
+
+static void
+wid_hasher_clear(struct wid_hasher *wh)
+{
+	EVP_MD_CTX_free(wh->wh_ctx);
+	EVP_MD_free(wh->wh_md);
+	memset(wh, 0, sizeof(*wh));
+}
+
+/* With the database's salt, read once by the caller's transaction. */
 static int
-outbox_salt(struct store *st, char salt[64])
+wid_hasher_init(struct store *st, struct wid_hasher *wh)
 {
 	static const char sql[] = "SELECT salt FROM outbox_state";
 	sqlite3_stmt *stmt;
 	const char *s;
 	int rc;
 
+	memset(wh, 0, sizeof(*wh));
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return -1;
 	if ((rc = store_step(st, stmt, __func__)) == 1) {
 		s = (const char *)sqlite3_column_text(stmt, 0);
-		snprintf(salt, 64, "%s", s ? s : "");
+		snprintf(wh->wh_salt, sizeof(wh->wh_salt), "%s", s ? s : "");
 	}
 	store_reset(stmt);
 	if (rc == 0)
 		log_warnx("%s: outbox_state is empty", __func__);
-	return rc == 1 ? 0 : -1;
+	if (rc != 1)
+		return -1;
+	if ((wh->wh_md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL ||
+	    (wh->wh_ctx = EVP_MD_CTX_new()) == NULL) {
+		log_warnx("%s: SHA-256 is not available", __func__);
+		wid_hasher_clear(wh);
+		return -1;
+	}
+	return 0;
 }
 
-static void
-webhook_id(const char *salt, int64_t seq, const char *subscriber,
+static int
+webhook_id(struct wid_hasher *wh, int64_t seq, const char *subscriber,
     char out[WEBHOOK_ID_SIZE])
 {
-	char hex[65], *text;
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char head[96];
+	unsigned int mdlen = 0;
+	int len, i;
 
-	xasprintf(&text, "%s:%lld:%s", salt, (long long)seq, subscriber);
-	posting_sha256_hex(text, strlen(text), hex);
-	free(text);
-	snprintf(out, WEBHOOK_ID_SIZE, "msg_%.32s", hex);
+	len = snprintf(head, sizeof(head), "%s:%lld:", wh->wh_salt,
+	    (long long)seq);
+	if (len < 0 || (size_t)len >= sizeof(head) ||
+	    EVP_DigestInit_ex2(wh->wh_ctx, wh->wh_md, NULL) != 1 ||
+	    EVP_DigestUpdate(wh->wh_ctx, head, (size_t)len) != 1 ||
+	    EVP_DigestUpdate(wh->wh_ctx, subscriber, strlen(subscriber)) != 1 ||
+	    EVP_DigestFinal_ex(wh->wh_ctx, md, &mdlen) != 1 || mdlen < 16) {
+		log_warnx("%s: SHA-256 failed", __func__);
+		return -1;
+	}
+	memcpy(out, "msg_", 4);
+	for (i = 0; i < 16; i++) {
+		out[4 + 2 * i] = hex[md[i] >> 4];
+		out[5 + 2 * i] = hex[md[i] & 0xf];
+	}
+	out[WEBHOOK_ID_SIZE - 1] = '\0';
+	return 0;
 }
 
 int
 store_webhook_id(struct store *st, int64_t seq, const char *subscriber,
     char out[WEBHOOK_ID_SIZE])
 {
-	char salt[64];
+	struct wid_hasher wh;
+	int rc;
 
-	if (outbox_salt(st, salt) == -1)
+	if (wid_hasher_init(st, &wh) == -1)
 		return -1;
-	webhook_id(salt, seq, subscriber, out);
-	return 0;
+	rc = webhook_id(&wh, seq, subscriber, out);
+	wid_hasher_clear(&wh);
+	return rc;
 }
 
 /* --- fan-out ------------------------------------------------------------ */
 
 /*
- * salt: the database's (outbox_salt()), read once by the caller.  *id
- * (may be NULL): the new delivery's, 0 when it existed already; wid (may
- * be NULL) its webhook-id.
+ * wh: the caller's (wid_hasher_init()).  *id (may be NULL): the new
+ * delivery's, 0 when it existed already; wid (may be NULL) its webhook-id.
  */
 static int
-insert_delivery(struct store *st, const char *salt, int64_t seq,
+insert_delivery(struct store *st, struct wid_hasher *wh, int64_t seq,
     const char *subscriber, int64_t now_ms, int64_t *id_out, char *wid)
 {
 	static const char sql[] =
@@ -182,8 +230,8 @@ insert_delivery(struct store *st, const char *salt, int64_t seq,
 	char buf[WEBHOOK_ID_SIZE], *id = wid != NULL ? wid : buf;
 	sqlite3_stmt *stmt;
 
-	webhook_id(salt, seq, subscriber, id);
-	if ((stmt = store_stmt(st, sql)) == NULL ||
+	if (webhook_id(wh, seq, subscriber, id) == -1 ||
+	    (stmt = store_stmt(st, sql)) == NULL ||
 	    store_bind(st, stmt, "sIsI", id, seq, subscriber, now_ms) == -1 ||
 	    store_step_done(st, stmt, __func__) == -1)
 		return -1;
@@ -200,17 +248,17 @@ store_outbox_dispatch(struct store *st, const struct outbox_fanout *fo,
 	static const char done[] =
 	    "UPDATE posting_events SET dispatched = 1, payload = ?2 "
 	    "WHERE seq = ?1";
+	struct wid_hasher wh;
 	sqlite3_stmt *stmt;
-	char salt[64];
 	size_t i, j;
 
 	if (store_begin(st, __func__) == -1)
 		return -1;
-	if (outbox_salt(st, salt) == -1)
+	if (wid_hasher_init(st, &wh) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < fo[i].of_nsubscribers; j++)
-			if (insert_delivery(st, salt, fo[i].of_seq,
+			if (insert_delivery(st, &wh, fo[i].of_seq,
 			    fo[i].of_subscribers[j], now_ms, fo[i].of_ids ?
 			    &fo[i].of_ids[j] : NULL, fo[i].of_webhook_ids ?
 			    fo[i].of_webhook_ids + j * WEBHOOK_ID_SIZE :
@@ -222,8 +270,10 @@ store_outbox_dispatch(struct store *st, const struct outbox_fanout *fo,
 		    store_step_done(st, stmt, __func__) == -1)
 			goto fail;
 	}
+	wid_hasher_clear(&wh);
 	return store_commit(st, __func__);
  fail:
+	wid_hasher_clear(&wh);
 	store_rollback(st);
 	return -1;
 }
@@ -237,8 +287,8 @@ store_outbox_ping(struct store *st, const char *subscriber,
 	static const char event[] =
 	    "INSERT INTO posting_events (type, created_ms, dispatched, "
 	    "payload) VALUES ('ping', ?1, 1, ?2)";
+	struct wid_hasher wh = { 0 };
 	sqlite3_stmt *stmt;
-	char salt[64];
 	int64_t seq;
 	int rc;
 
@@ -258,12 +308,14 @@ store_outbox_ping(struct store *st, const char *subscriber,
 	    store_step_done(st, stmt, __func__) == -1)
 		goto fail;
 	seq = sqlite3_last_insert_rowid(st->st_db);
-	if (outbox_salt(st, salt) == -1 ||
-	    insert_delivery(st, salt, seq, subscriber, now_ms,
+	if (wid_hasher_init(st, &wh) == -1 ||
+	    insert_delivery(st, &wh, seq, subscriber, now_ms,
 	    delivery_id, NULL) == -1)
 		goto fail;
+	wid_hasher_clear(&wh);
 	return store_commit(st, __func__);
  fail:
+	wid_hasher_clear(&wh);
 	store_rollback(st);
 	return -1;
 }

@@ -759,13 +759,15 @@ struct delivery_result {
 	const char	*dr_error;		/* NULL on success */
 	const char	*dr_status;		/* DELIVERY_* */
 	int		 dr_tries;		/* of the round, with this one */
+	int		 dr_attempt;		/* in all, this one's number */
 	int64_t		 dr_next_attempt;	/* when still pending */
 };
 
 /*
- * Records attempts (one row each in delivery_attempts) and the new state
- * of their deliveries, all in one transaction.  A delivery that is gone
- * (its subscriber deleted) is skipped.
+ * Records attempts (one row each in delivery_attempts, numbered
+ * dr_attempt: the delivery's attempts as read when it was started, plus
+ * one) and the new state of their deliveries, all in one transaction.  A
+ * delivery that is gone (its subscriber deleted) is skipped.
  */
 int	 store_deliveries_record(struct store *,
 	    const struct delivery_result *, size_t n);

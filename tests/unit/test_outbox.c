@@ -322,7 +322,8 @@ test_recover_failed_keeps_id(void **state)
 {
 	struct fixture *fx = *state;
 	struct delivery_result dr = { .dr_id = 1, .dr_started = T0,
-	    .dr_error = "x", .dr_status = DELIVERY_FAILED, .dr_tries = 8 };
+	    .dr_error = "x", .dr_status = DELIVERY_FAILED, .dr_tries = 8,
+	    .dr_attempt = 1 };
 	struct delivery before, after;
 	struct posting *p;
 	int64_t queued;

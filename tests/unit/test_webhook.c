@@ -488,7 +488,9 @@ static void
 test_redeliver_keeps_id(void **state)
 {
 	struct fixture *fx = *state;
+	struct delivery_attempt *da;
 	struct delivery dl;
+	size_t n;
 
 	new_posting(fx, "232106");
 	pump(fx);
@@ -503,7 +505,37 @@ test_redeliver_keeps_id(void **state)
 	assert_int_equal(dl.dl_attempts, 2);
 	assert_int_equal(dl.dl_tries, 1);
 	delivery_free(&dl);
+	/* The redelivery's attempt follows the first one. */
+	assert_int_equal(store_delivery_attempts(fx->d.d_store, 1, &da, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(da[0].da_attempt, 1);
+	assert_int_equal(da[1].da_attempt, 2);
+	store_delivery_attempts_free(da, n);
 	assert_int_equal(store_delivery_redeliver(fx->d.d_store, 99, 0), 1);
+}
+
+/* A subscriber deleted while its request runs: the answer is not written
+ * anywhere, and nothing else is lost with it. */
+static void
+test_deleted_midway_leaves_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	struct delivery_attempt *da;
+	struct delivery dl;
+	size_t n;
+
+	script(fx, 1, HOLD);
+	new_posting(fx, "232106");
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nheld, 1);
+	assert_int_equal(store_subscriber_delete(fx->d.d_store, "acme"), 0);
+	assert_int_equal(store_delivery_get(fx->d.d_store, 1, &dl), 1);
+	receiver_release(&fx->rv, 200);
+	pump(fx);
+	assert_int_equal(store_delivery_get(fx->d.d_store, 1, &dl), 1);
+	assert_int_equal(store_delivery_attempts(fx->d.d_store, 1, &da, &n), 0);
+	assert_int_equal(n, 0);
+	store_delivery_attempts_free(da, n);
 }
 
 int
@@ -538,6 +570,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redeliver_keeps_id, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_deleted_midway_leaves_nothing, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
