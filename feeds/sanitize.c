@@ -469,8 +469,11 @@ walk_children(struct walk *w, const xmlNode *top)
 			act = elem_action(er, depth);
 			if (act != ELEM_DROP)
 				elem_edge(w, n, er, act, 1);
-			if ((act == ELEM_KEEP || act == ELEM_UNWRAP) &&
-			    n->children != NULL) {
+			/* A void element with children is one libxml2 does
+			 * not know as empty (wbr): what it swallowed is the
+			 * text after it, kept. */
+			if ((act == ELEM_KEEP || act == ELEM_UNWRAP ||
+			    act == ELEM_VOID) && n->children != NULL) {
 				n = n->children;
 				depth++;
 				continue;

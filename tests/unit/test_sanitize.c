@@ -366,7 +366,8 @@ static const struct {
 	{ "CoL", "x<col title=\"t\" dir=\"RTL\">yz", "xyz" },
 	{ "Hr", "x<hr title=\"t\" dir=\"RTL\">yz", "x\nyz" },
 	{ "ImG", "x<img title=\"t\" dir=\"RTL\">yz", "xyz" },
-	{ "WbR", "x<wbr title=\"t\" dir=\"RTL\">", "xz" },
+	/* libxml2 2.9 puts what follows <wbr> inside it: kept. */
+	{ "WbR", "x<wbr title=\"t\" dir=\"RTL\">yz", "xyz" },
 	{ "ApPlEt", "xz", "xz" },
 	{ "AuDiO", "xz", "xz" },
 	{ "BaSe", "xyz", "xyz" },
