@@ -14,6 +14,8 @@
 #include "sanitize.h"
 #include "xmalloc.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 /* Replaces *field with value (owned), NULL when value is empty. */
 static void
 take(char **field, char *value)
@@ -24,6 +26,38 @@ take(char **field, char *value)
 		value = NULL;
 	}
 	*field = value;
+}
+
+/* Whitespace runs (ASCII, U+00A0, U+3000) folded to one space, trimmed. */
+static char *
+fold_blanks(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1);
+	size_t o = 0, n;
+	int space = 0;
+
+	while (*s) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
+		    *s == '\f' || *s == '\v')
+			n = 1;
+		else if (strncmp(s, "\xc2\xa0", 2) == 0)
+			n = 2;
+		else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+			n = 3;
+		else
+			n = 0;
+		if (n > 0) {
+			space = o > 0;
+			s += n;
+			continue;
+		}
+		if (space)
+			out[o++] = ' ';
+		space = 0;
+		out[o++] = *s++;
+	}
+	out[o] = '\0';
+	return out;
 }
 
 /* --- 1. content ------------------------------------------------------------ */
@@ -49,7 +83,44 @@ norm_content(struct posting *p, const struct normalize_ctx *ctx,
 	}
 }
 
-/* --- 2. dates --------------------------------------------------------------- */
+/* --- 2. text fields ---------------------------------------------------------- */
+
+static void
+norm_texts(struct posting *p)
+{
+	char **fields[] = {
+		&p->pst_title, &p->pst_place, &p->pst_address,
+		&p->pst_organizer_name, &p->pst_fee, &p->pst_contact_name,
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(fields); i++)
+		if (*fields[i] != NULL)
+			take(fields[i], normalize_text(*fields[i]));
+	if (p->pst_contact_phone != NULL)
+		take(&p->pst_contact_phone,
+		    normalize_phone(p->pst_contact_phone));
+	if (p->pst_contact_email != NULL)
+		take(&p->pst_contact_email,
+		    normalize_email(p->pst_contact_email));
+}
+
+/* --- 3. summary -------------------------------------------------------------- */
+
+static void
+norm_summary(struct posting *p, const struct normalize_ctx *ctx,
+    const char *lines)
+{
+	size_t max = ctx->nc_summary_max ? ctx->nc_summary_max :
+	    NORMALIZE_SUMMARY_MAX;
+
+	if (p->pst_summary != NULL)
+		take(&p->pst_summary, fold_blanks(p->pst_summary));
+	if (p->pst_summary == NULL && lines != NULL)
+		take(&p->pst_summary, sanitize_lines_text(lines, max));
+}
+
+/* --- 4. dates --------------------------------------------------------------- */
 
 /* Words after which a date is not the event's: deadlines, publication. */
 static const char *const not_event_words[] = {
@@ -62,7 +133,6 @@ static const char *const deadline_words[] = {
 	"申し込み期限", "応募期限", "募集期限", "申込締切", "受付期限",
 };
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define CLAUSE_MAX	120	/* bytes a deadline clause runs at most */
 
 /* Words that start what an event date is written in. */
@@ -212,6 +282,30 @@ set_date(char **field, const struct jdate *jd)
 	posting_set(field, buf);
 }
 
+/*
+ * Whether the summary holds nothing the content does not: made from it
+ * (step 3), or a part of its text (a CSV's 概要 in a content of 概要 and
+ * 備考).  The content is read instead, by lines: in the summary a date
+ * may be cut short ("2026-08-32" became "2026-08-3…", the 3rd) and its
+ * lines run together (a deadline word next to another line's date).
+ */
+static int
+summary_in_content(const char *summary, const char *lines, size_t max)
+{
+	char *text;
+	int in;
+
+	text = sanitize_lines_text(lines, max);
+	in = strcmp(text, summary) == 0;
+	free(text);
+	if (!in) {
+		text = fold_blanks(lines);
+		in = strstr(text, summary) != NULL;
+		free(text);
+	}
+	return in;
+}
+
 /* content: the content's text by lines, from norm_content(). */
 static void
 norm_dates(struct posting *p, const struct normalize_ctx *ctx,
@@ -220,28 +314,21 @@ norm_dates(struct posting *p, const struct normalize_ctx *ctx,
 	struct jdate start, end, deadline, published;
 	struct jdate_span span;
 	const char *texts[3];
-	char *derived;
 	int has_start, has_end, has_deadline;
 	size_t i;
 
 	norm_date_field(&p->pst_start, &start, &has_start);
 	norm_date_field(&p->pst_end, &end, &has_end);
 	norm_date_field(&p->pst_deadline, &deadline, &has_deadline);
+	/* The title and the summary as published (steps 2 and 3 ran):
+	 * what a second normalization reads too. */
 	texts[0] = p->pst_title;
 	texts[1] = p->pst_summary;
 	texts[2] = content;
-	/* A summary made from the content (step 4) holds nothing the
-	 * content does not, only worse: a date cut short ("2026-08-32"
-	 * became "2026-08-3…", the 3rd) or lines run together (a deadline
-	 * word next to another line's date).  Read the content. */
-	if (content != NULL && texts[1] != NULL) {
-		derived = sanitize_lines_text(content, ctx != NULL &&
-		    ctx->nc_summary_max ? ctx->nc_summary_max :
-		    NORMALIZE_SUMMARY_MAX);
-		if (strcmp(derived, texts[1]) == 0)
-			texts[1] = NULL;
-		free(derived);
-	}
+	if (content != NULL && texts[1] != NULL &&
+	    summary_in_content(texts[1], content, ctx->nc_summary_max ?
+	    ctx->nc_summary_max : NORMALIZE_SUMMARY_MAX))
+		texts[1] = NULL;
 	if (!has_start) {
 		/* From the text: the title, the summary, then the content;
 		 * dates with their year first, then, near the publication,
@@ -302,75 +389,6 @@ norm_geo(struct posting *p)
 	    !isfinite(p->pst_lon) || p->pst_lat < -90 || p->pst_lat > 90 ||
 	    p->pst_lon < -180 || p->pst_lon > 180))
 		p->pst_has_geo = 0;
-}
-
-/* --- 3. text fields ---------------------------------------------------------- */
-
-static void
-norm_texts(struct posting *p)
-{
-	char **fields[] = {
-		&p->pst_title, &p->pst_place, &p->pst_address,
-		&p->pst_organizer_name, &p->pst_fee, &p->pst_contact_name,
-	};
-	size_t i;
-
-	for (i = 0; i < NELEM(fields); i++)
-		if (*fields[i] != NULL)
-			take(fields[i], normalize_text(*fields[i]));
-	if (p->pst_contact_phone != NULL)
-		take(&p->pst_contact_phone,
-		    normalize_phone(p->pst_contact_phone));
-	if (p->pst_contact_email != NULL)
-		take(&p->pst_contact_email,
-		    normalize_email(p->pst_contact_email));
-}
-
-/* --- 4. summary -------------------------------------------------------------- */
-
-/* Whitespace runs (ASCII, U+00A0, U+3000) folded to one space, trimmed. */
-static char *
-fold_blanks(const char *s)
-{
-	char *out = xmalloc(strlen(s) + 1);
-	size_t o = 0, n;
-	int space = 0;
-
-	while (*s) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' ||
-		    *s == '\f' || *s == '\v')
-			n = 1;
-		else if (strncmp(s, "\xc2\xa0", 2) == 0)
-			n = 2;
-		else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
-			n = 3;
-		else
-			n = 0;
-		if (n > 0) {
-			space = o > 0;
-			s += n;
-			continue;
-		}
-		if (space)
-			out[o++] = ' ';
-		space = 0;
-		out[o++] = *s++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-static void
-norm_summary(struct posting *p, const struct normalize_ctx *ctx,
-    const char *lines)
-{
-	size_t max = ctx->nc_summary_max ? ctx->nc_summary_max :
-	    NORMALIZE_SUMMARY_MAX;
-
-	if (p->pst_summary != NULL)
-		take(&p->pst_summary, fold_blanks(p->pst_summary));
-	if (p->pst_summary == NULL && lines != NULL)
-		take(&p->pst_summary, sanitize_lines_text(lines, max));
 }
 
 /* --- 5. area ------------------------------------------------------------------- */
@@ -470,10 +488,11 @@ normalize_posting(struct posting *p, const struct normalize_ctx *ctx)
 	if (ctx == NULL)
 		ctx = &none;
 	norm_content(p, ctx, &lines);
-	norm_dates(p, ctx, lines);
-	norm_geo(p);
+	/* Dates are read from the title and summary as published. */
 	norm_texts(p);
 	norm_summary(p, ctx, lines);
+	norm_dates(p, ctx, lines);
+	norm_geo(p);
 	free(lines);
 	norm_area(p, ctx);
 	norm_categories(p, ctx);

@@ -6,22 +6,24 @@
  *
  *   1. content_html is sanitized (sanitize.h), relative links resolved
  *      against nc_base_url, else the posting's link;
- *   2. event dates: start/end/deadline from the structured fields are
+ *   2. title, place, address, organizer, fee and contact name through
+ *      normalize_text() (the published title keeps its decorations such as
+ *      【募集】; only normalize_compare_key() drops them); phone numbers
+ *      and e-mail addresses normalized;
+ *   3. summary: the source's, whitespace folded, else the plain text of
+ *      the sanitized content, cut at nc_summary_max characters;
+ *   4. event dates: start/end/deadline from the structured fields are
  *      reformatted (RFC 3339 with the offset, +09:00 unless stated, or
  *      YYYY-MM-DD when all-day); when there is no start, a span is looked
  *      for in the title, then the summary, then the content text (a
  *      date after 締切, 掲載日 and the like is not the event's; after a
- *      deadline word it is the deadline when none was given).  Start and
- *      end are both timed or both dates (all_day); an end before the start,
- *      an end without a start and the CSV sentinel 9999-12-31 are dropped.
- *      Future dates are kept as they are, never clamped.  Coordinates out
- *      of range are dropped;
- *   3. title, place, address, organizer, fee and contact name through
- *      normalize_text() (the published title keeps its decorations such as
- *      【募集】; only normalize_compare_key() drops them); phone numbers
- *      and e-mail addresses normalized;
- *   4. summary: the source's, whitespace folded, else the plain text of
- *      the sanitized content, cut at nc_summary_max characters;
+ *      deadline word it is the deadline when none was given).  The title
+ *      and the summary are read as published (steps 2 and 3), and a
+ *      summary the content holds is not read: the content is, by lines.
+ *      Start and end are both timed or both dates (all_day); an end
+ *      before the start, an end without a start and the CSV sentinel
+ *      9999-12-31 are dropped.  Future dates are kept as they are, never
+ *      clamped.  Coordinates out of range are dropped;
  *   5. area: the posting's code (5 or 6 digits, leading zeros restored,
  *      check digit computed), else the municipality named in the address
  *      (then the place) through nc_areas, else nc_source_area, else

@@ -647,6 +647,48 @@ test_posting_idempotent_cut_summary(void **state)
 	posting_free(p);
 }
 
+/*
+ * A summary of the source's own with lines: dates are read from it as it
+ * is published, its lines folded into one, and not from the lines the
+ * second pass no longer sees.  When the content holds the summary's text
+ * (a CSV's 概要 in a content of 概要 and 備考), the content is read, by
+ * lines.  Found by fuzz_csv
+ * (corpus/csv/crash-deadline-across-summary-lines).
+ */
+static void
+test_posting_idempotent_summary_lines(void **state)
+{
+	struct posting *p;
+
+	/* The summary alone: one line once published. */
+	p = entry("清掃", NULL);
+	posting_set(&p->pst_start, "2026-08-20");
+	posting_set(&p->pst_summary, "参加申込期限\n2026年8月5日 集合");
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_summary,
+	    "参加申込期限 2026年8月5日 集合");
+	assert_string_equal(p->pst_deadline, "2026-08-05");
+	posting_free(p);
+
+	/* The same text in the content too: its lines are read. */
+	p = entry("清掃", "<p>参加申込期限<br>\n2026年8月5日 集合</p>"
+	    "<p>備考: 雨天中止</p>");
+	posting_set(&p->pst_start, "2026-08-20");
+	posting_set(&p->pst_summary, "参加申込期限\n2026年8月5日 集合");
+	normalize_twice(p, NULL);
+	assert_null(p->pst_deadline);
+	assert_string_equal(p->pst_summary,
+	    "参加申込期限 2026年8月5日 集合");
+	posting_free(p);
+
+	/* A title as published: a date split by a zero-width space is read
+	 * the first time already. */
+	p = entry("清掃 2026年8月\xe2\x80\x8b" "20日", NULL);
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2026-08-20");
+	posting_free(p);
+}
+
 int
 main(void)
 {
@@ -667,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_posting_categories),
 		cmocka_unit_test(test_posting_idempotent),
 		cmocka_unit_test(test_posting_idempotent_cut_summary),
+		cmocka_unit_test(test_posting_idempotent_summary_lines),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
