@@ -192,6 +192,7 @@ main(int argc, char *argv[])
 	log_init("tsunagud", verbose);
 	/* Before any library is used: SQLite takes its log hook only now. */
 	log_route_libraries();
+	store_global_init();
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	xmlInitParser();
 

@@ -20,6 +20,9 @@
 
 struct store;
 
+/* Process-wide settings of the engine: once, before the first store_open()
+ * (main() calls it after log_route_libraries()). */
+void	 store_global_init(void);
 int	 store_open(const char *path, struct store **out);
 void	 store_close(struct store *);	/* NULL is a no-op */
 int	 store_schema_version(struct store *);

@@ -7,7 +7,8 @@
    polls a one-posting source: the warm-up round (posting.created).
 3. Each round edits the posting through the admin API (one commit, one
    posting.updated event) and waits until its deliveries are all
-   delivered.  From the store: the commit time of the event (the outbox
+   delivered.  The CPU time of tsunagud and of nginx's worker over the
+   round says which one the round waited for.  From the store: the commit time of the event (the outbox
    trigger's clock) and the time each 2xx arrived, so the latency covers
    dispatch, fan-out, signing, the queue and the request.
 
@@ -163,6 +164,28 @@ def cpu_ms(pid):
     return total / 1e6
 
 
+def nginx_workers(work):
+    """The pids of the nginx workers (children of the master in
+    nginx.pid)."""
+    try:
+        with open(os.path.join(work, "nginx.pid")) as f:
+            master = int(f.read().strip())
+    except (OSError, ValueError):
+        return []
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        if int(st.rsplit(")", 1)[1].split()[1]) == master:
+            pids.append(int(d))
+    return pids
+
+
 def pct(values, p):
     return values[min(len(values) - 1, int(round(p / 100.0 *
                                                   (len(values) - 1))))]
@@ -230,13 +253,16 @@ def main():
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
                  args.max_in_flight, args.concurrency, os.cpu_count()))
-        print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s %8s" % (
+        print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s %8s %9s" % (
             "round", "deliveries", "span ms", "deliveries/s", "p50 ms",
-            "p99 ms", "max ms", "1st start", "last start", "cpu ms"))
+            "p99 ms", "max ms", "1st start", "last start", "cpu ms",
+            "nginx ms"))
+        workers = nginx_workers(work)
         pid = None
         p99s = []
         for r in range(args.rounds + 1):
             cpu0 = cpu_ms(tproc.pid)
+            ncpu0 = sum(cpu_ms(w) for w in workers)
             if r == 0:
                 # The poll at start makes the posting: posting.created.
                 while True:
@@ -266,19 +292,20 @@ def main():
             # tsunagud's CPU time over the round (the measuring polls
             # included, so an upper bound of what the fan-out took).
             cpu = cpu_ms(tproc.pid) - cpu0
-            print("%-10s %11d %9d %13.0f %8d %8d %8d %11d %10d %8.0f" % (
-                "warm-up" if r == 0 else str(r), len(lat), span,
-                len(lat) * 1000.0 / max(span, 1), pct(lat, 50),
-                pct(lat, 99), lat[-1], first, last, cpu))
+            ncpu = sum(cpu_ms(w) for w in workers) - ncpu0
+            print("%-10s %11d %9d %13.0f %8d %8d %8d %11d %10d %8.0f %9.0f"
+                  % ("warm-up" if r == 0 else str(r), len(lat), span,
+                     len(lat) * 1000.0 / max(span, 1), pct(lat, 50),
+                     pct(lat, 99), lat[-1], first, last, cpu, ncpu))
             if r > 0:
                 p99s.append((pct(lat, 50), pct(lat, 99),
-                             len(lat) * 1000.0 / max(span, 1), cpu))
+                             len(lat) * 1000.0 / max(span, 1), cpu, ncpu))
             sys.stdout.flush()
         if p99s:
-            med = [statistics.median(x[i] for x in p99s) for i in range(4)]
+            med = [statistics.median(x[i] for x in p99s) for i in range(5)]
             print("median of rounds: p50 %d ms, p99 %d ms, %.0f "
-                  "deliveries/s, tsunagud cpu %.0f ms per round"
-                  % tuple(med))
+                  "deliveries/s, tsunagud cpu %.0f ms, nginx cpu %.0f ms "
+                  "per round" % tuple(med))
         errors = db.execute("SELECT count(*) FROM delivery_attempts WHERE "
                             "error IS NOT NULL").fetchone()[0]
         print("failed attempts: %d" % errors)
