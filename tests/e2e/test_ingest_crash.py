@@ -94,7 +94,11 @@ class IngestCrashTest(harness.TestCase):
             s = d.fetch_and_wait(name, 30)
             self.assertIsNone(s["error"], s)
             self.assertEqual(s["postings"], len(items(name, revision)))
-        feed = d.items("?limit=1000")
+        # Up to MAX_ROUNDS revisions: 5 x (160 + 4 x 30) postings, more
+        # than the default page.
+        feed = d.items("?limit=10000")
+        self.assertEqual(len(feed), sum(len(items(n, revision))
+                                        for n in names))
         links = [it["url"] for it in feed]
         self.assertEqual(len(links), len(set(links)))
         for name in names:
