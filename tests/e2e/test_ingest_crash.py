@@ -73,7 +73,16 @@ class IngestCrashTest(harness.TestCase):
             d.start()
             for name in names:
                 d.fetch(name)   # those not due yet; the others already run
-            time.sleep(rnd.uniform(0.0, 1.2))
+            # Kill soon after the k-th answer of this run has gone out,
+            # while that answer is being stored (a fixed sleep lands
+            # between ingests too often on a fast build).
+            k = rnd.randint(1, SOURCES)
+            until = time.monotonic() + 10
+            while time.monotonic() < until and len(
+                    [r for r in origin.requests() if r.status == 200]) - \
+                    answered < k:
+                time.sleep(0.002)
+            time.sleep(rnd.uniform(0.0, 0.03))
             d.kill()
             kills += 1
             # Answers the origin gave this run, against ingests logged.
