@@ -245,7 +245,9 @@ dedup_canonical_url(const char *url)
 		    strncmp(port, "443", 3) == 0))
 			port = NULL;
 	}
-	if (host_end > host && host_end[-1] == '.')
+	/* Every trailing dot: dropping one would leave the next for a
+	 * second pass (fuzz_dedup, corpus/dedup/crash-host-trailing-dots). */
+	while (host_end > host && host_end[-1] == '.')
 		host_end--;
 	if (host_end == host)
 		return NULL;

@@ -15,7 +15,7 @@
 
 /*
  * The URL as one page has it whatever the link says: http and https are
- * one (written https), scheme and host lowercased, a trailing dot of the
+ * one (written https), scheme and host lowercased, trailing dots of the
  * host, user info, the default ports 80 and 443 and the fragment dropped
  * (a "#!" or "#/" route of a single-page site is kept), dot segments
  * resolved, percent-escapes of unreserved characters decoded and the
