@@ -82,7 +82,7 @@ is_index_page(const char *seg, size_t len)
 }
 
 /* The path with dot segments resolved, empty segments, a trailing slash
- * and a last index page dropped; "/" at least. */
+ * and last index pages dropped; "/" at least. */
 static void
 append_path(struct buf *out, const char *path, size_t len)
 {
@@ -110,7 +110,10 @@ append_path(struct buf *out, const char *path, size_t len)
 		starts[nseg] = p;
 		lens[nseg++] = q - p;
 	}
-	if (nseg > 0 && is_index_page(s + starts[nseg - 1], lens[nseg - 1]))
+	/* All of them: "/a/index.htm/index.html" is "/a" at once, so that a
+	 * canonical URL is its own. */
+	while (nseg > 0 && is_index_page(s + starts[nseg - 1],
+	    lens[nseg - 1]))
 		nseg--;
 	if (nseg == 0)
 		buf_append(out, "/", 1);

@@ -67,6 +67,10 @@ test_canonical_url(void **state)
 	    "https://example.jp/vc/entry/12");
 	expect_url("https://example.jp/vc/index.html", "https://example.jp/vc");
 	expect_url("https://example.jp/index.php", "https://example.jp/");
+	/* Every last index page at once, so that the result is its own
+	 * canonical URL (fuzz_dedup, corpus/dedup/crash-index-pages). */
+	expect_url("https://example.jp/a/index.htm/index.html",
+	    "https://example.jp/a");
 	expect_url("https://example.jp/a/./b/../c//d", "https://example.jp/a/c/d");
 	expect_url("https://example.jp/../../x", "https://example.jp/x");
 	/* Escapes: unreserved decoded, others uppercased. */
