@@ -37,8 +37,8 @@ unreserved(int c)
 	return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-/* s[0, len) with escapes of unreserved characters decoded and the other
- * escapes in uppercase. */
+/* s[0, len) with escapes of unreserved characters decoded, the other
+ * escapes in uppercase, and blanks and controls escaped. */
 static void
 append_escaped(struct buf *b, const char *s, size_t len)
 {
@@ -62,6 +62,15 @@ append_escaped(struct buf *b, const char *s, size_t len)
 				buf_append(b, esc, 3);
 			}
 			i += 2;
+		} else if ((unsigned char)s[i] <= 0x20 ||
+		    (unsigned char)s[i] == 0x7f) {
+			/* Blanks and controls escaped: a URL's edges are
+			 * trimmed, and a blank that sorting brings to the end
+			 * would be lost the second time round. */
+			esc[0] = '%';
+			esc[1] = hex[(unsigned char)s[i] >> 4];
+			esc[2] = hex[(unsigned char)s[i] & 0xf];
+			buf_append(b, esc, 3);
 		} else
 			buf_append(b, s + i, 1);
 	}

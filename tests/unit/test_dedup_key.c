@@ -71,6 +71,10 @@ test_canonical_url(void **state)
 	 * canonical URL (fuzz_dedup, corpus/dedup/crash-index-pages). */
 	expect_url("https://example.jp/a/index.htm/index.html",
 	    "https://example.jp/a");
+	/* A blank inside is escaped: sorted last, it would be trimmed the
+	 * second time (corpus/dedup/crash-blank-in-query). */
+	expect_url("https://example.jp/ev?b=x &a=1",
+	    "https://example.jp/ev?a=1&b=x%20");
 	expect_url("https://example.jp/a/./b/../c//d", "https://example.jp/a/c/d");
 	expect_url("https://example.jp/../../x", "https://example.jp/x");
 	/* Escapes: unreserved decoded, others uppercased. */
