@@ -38,7 +38,7 @@ unreserved(int c)
 }
 
 /* s[0, len) with escapes of unreserved characters decoded, the other
- * escapes in uppercase, and blanks and controls escaped. */
+ * escapes in uppercase, and blanks, controls and stray '%' escaped. */
 static void
 append_escaped(struct buf *b, const char *s, size_t len)
 {
@@ -63,10 +63,12 @@ append_escaped(struct buf *b, const char *s, size_t len)
 			}
 			i += 2;
 		} else if ((unsigned char)s[i] <= 0x20 ||
-		    (unsigned char)s[i] == 0x7f) {
+		    (unsigned char)s[i] == 0x7f || s[i] == '%') {
 			/* Blanks and controls escaped: a URL's edges are
 			 * trimmed, and a blank that sorting brings to the end
-			 * would be lost the second time round. */
+			 * would be lost the second time round.  A '%' that
+			 * starts no escape is one ("%%33" would otherwise
+			 * become "%3" and then an escape). */
 			esc[0] = '%';
 			esc[1] = hex[(unsigned char)s[i] >> 4];
 			esc[2] = hex[(unsigned char)s[i] & 0xf];

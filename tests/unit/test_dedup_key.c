@@ -75,12 +75,15 @@ test_canonical_url(void **state)
 	 * second time (corpus/dedup/crash-blank-in-query). */
 	expect_url("https://example.jp/ev?b=x &a=1",
 	    "https://example.jp/ev?a=1&b=x%20");
+	/* A '%' that starts no escape is escaped itself
+	 * (corpus/dedup/crash-stray-percent). */
+	expect_url("https://example.jp/a%%33", "https://example.jp/a%253");
 	expect_url("https://example.jp/a/./b/../c//d", "https://example.jp/a/c/d");
 	expect_url("https://example.jp/../../x", "https://example.jp/x");
 	/* Escapes: unreserved decoded, others uppercased. */
 	expect_url("https://example.jp/%7euser/%e5%88%88",
 	    "https://example.jp/~user/%E5%88%88");
-	expect_url("https://example.jp/a%2", "https://example.jp/a%2");
+	expect_url("https://example.jp/a%2", "https://example.jp/a%252");
 	/* Fragments go, but routes of single-page sites stay. */
 	expect_url("https://example.jp/ev#top", "https://example.jp/ev");
 	expect_url("https://example.jp/#!/event/3",
