@@ -167,7 +167,7 @@ param_cmp(const void *a, const void *b)
 static void
 append_query(struct buf *out, const char *q, size_t len)
 {
-	char *params[QUERY_MAX];
+	char *params[QUERY_MAX], *rest = NULL;
 	struct buf one;
 	size_t n = 0, i, p, e;
 
@@ -176,29 +176,28 @@ append_query(struct buf *out, const char *q, size_t len)
 			;
 		if (e == p || is_tracking(q + p, e - p))
 			continue;
+		buf_init(&one, SIZE_MAX);
 		if (n == QUERY_MAX) {
-			/* Too many to sort: keep the rest in order. */
-			buf_init(&one, SIZE_MAX);
+			/* Too many to sort: the rest as it is, after them. */
 			append_escaped(&one, q + p, len - p);
 			buf_append(&one, "", 1);
-			params[n - 1] = xstrdup(one.data);
-			buf_free(&one);
+			rest = buf_release(&one, NULL);
 			break;
 		}
-		buf_init(&one, SIZE_MAX);
 		append_escaped(&one, q + p, e - p);
 		buf_append(&one, "", 1);
 		params[n++] = buf_release(&one, NULL);
-	}
-	if (n == QUERY_MAX) {
-		free(params[n - 1]);
-		n--;
 	}
 	qsort(params, n, sizeof(params[0]), param_cmp);
 	for (i = 0; i < n; i++) {
 		buf_append(out, i == 0 ? "?" : "&", 1);
 		buf_puts(out, params[i]);
 		free(params[i]);
+	}
+	if (rest != NULL) {
+		buf_append(out, n == 0 ? "?" : "&", 1);
+		buf_puts(out, rest);
+		free(rest);
 	}
 }
 

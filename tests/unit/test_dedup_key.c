@@ -37,6 +37,42 @@ expect_url(const char *in, const char *want)
 	free(got);
 }
 
+/*
+ * More parameters than are sorted: the first QUERY_MAX (64) sorted, the
+ * rest after them as they came — none lost, none leaked (fuzz_dedup found
+ * the rest dropped and leaked, and a query of exactly 64 losing its last).
+ */
+static void
+test_canonical_url_many_params(void **state)
+{
+	char in[1024], want[1024];
+	size_t n = 0, m = 0;
+	int i;
+
+	n += (size_t)snprintf(in + n, sizeof(in) - n, "https://example.jp/e");
+	for (i = 69; i >= 0; i--)
+		n += (size_t)snprintf(in + n, sizeof(in) - n, "%sk%02d=1",
+		    i == 69 ? "?" : "&", i);
+	m += (size_t)snprintf(want + m, sizeof(want) - m,
+	    "https://example.jp/e");
+	for (i = 6; i <= 69; i++)
+		m += (size_t)snprintf(want + m, sizeof(want) - m, "%sk%02d=1",
+		    i == 6 ? "?" : "&", i);
+	for (i = 5; i >= 0; i--)
+		m += (size_t)snprintf(want + m, sizeof(want) - m, "&k%02d=1", i);
+	expect_url(in, want);
+	/* Exactly 64: all sorted, the last kept. */
+	n = (size_t)snprintf(in, sizeof(in), "https://example.jp/e");
+	for (i = 63; i >= 0; i--)
+		n += (size_t)snprintf(in + n, sizeof(in) - n, "%sk%02d=1",
+		    i == 63 ? "?" : "&", i);
+	m = (size_t)snprintf(want, sizeof(want), "https://example.jp/e");
+	for (i = 0; i <= 63; i++)
+		m += (size_t)snprintf(want + m, sizeof(want) - m, "%sk%02d=1",
+		    i == 0 ? "?" : "&", i);
+	expect_url(in, want);
+}
+
 static void
 test_canonical_url(void **state)
 {
@@ -378,6 +414,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canonical_url),
+		cmocka_unit_test(test_canonical_url_many_params),
 		cmocka_unit_test(test_title_key),
 		cmocka_unit_test(test_place_key),
 		cmocka_unit_test(test_when),
