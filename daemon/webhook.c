@@ -448,6 +448,16 @@ flush(struct webhook *wb)
 	}
 }
 
+void
+webhook_flush(struct webhook *wb)
+{
+	if (wb == NULL || TAILQ_EMPTY(&wb->wb_done))
+		return;
+	if (wb->wb_flushing)
+		event_del(wb->wb_flush);
+	flush(wb);
+}
+
 static void
 flush_cb(evutil_socket_t fd, short what, void *arg)
 {

@@ -49,6 +49,10 @@ struct webhook		*webhook_new(struct daemon *);
 void			 webhook_free(struct webhook *);	/* NULL ok */
 /* Look for due deliveries on the next turn of the loop. */
 void			 webhook_kick(struct webhook *);
+/* Writes the outcomes of finished requests now, not FLUSH_DEFER_MS later:
+ * an administrator's redelivery must come after the outcome it follows,
+ * or that outcome, written later, would undo it. */
+void			 webhook_flush(struct webhook *);
 /*
  * The deliveries a dispatch has just committed (fo[i].of_ids and
  * of_webhook_ids; the bodies in of_payload), taken at once without reading them back, under the

@@ -306,6 +306,8 @@ redeliver(struct http_request *hr, const char *arg, const char *sub)
 
 	if (load_delivery(hr, arg, sub, &dl) == -1)
 		return;
+	/* An outcome of this delivery waiting to be written goes first. */
+	webhook_flush(hr->hr_daemon->d_webhook);
 	if (store_delivery_redeliver(hr->hr_daemon->d_store, dl.dl_id,
 	    now_ms(hr)) != 0)
 		reply_error(hr, 500, "the store failed; see the log");
