@@ -69,6 +69,7 @@ struct send {
 	int64_t			 sd_id;
 	int			 sd_tries;	/* before this one */
 	int			 sd_attempts;	/* before this one, in all */
+	int			 sd_generation;	/* the delivery's, when sent */
 	int64_t			 sd_started;
 	int			 sd_done;
 	enum webhook_outcome	 sd_outcome;
@@ -326,6 +327,7 @@ outcome(struct webhook *wb, struct send *sd, const struct fetch_result *fr,
 	dr->dr_http_status = fr->fr_error == FETCH_OK ? fr->fr_status : 0;
 	dr->dr_tries = sd->sd_tries + 1;
 	dr->dr_attempt = sd->sd_attempts + 1;
+	dr->dr_generation = sd->sd_generation;
 	dr->dr_next_attempt = now;
 	if (o == WEBHOOK_DELIVERED) {
 		dr->dr_status = DELIVERY_DELIVERED;
@@ -409,7 +411,8 @@ send_done(const struct fetch_result *fr, void *arg)
 }
 
 /* Writes every outcome of the turn in one transaction, then the health
- * of their endpoints, then fills the endpoints that have more to send. */
+ * of their endpoints, then fills the endpoints that have more to send
+ * (or a delivery queued again while its request ran: superseded). */
 static void
 flush(struct webhook *wb)
 {
@@ -433,7 +436,7 @@ flush(struct webhook *wb)
 	if (store_deliveries_record(d->d_store, dr, n) == -1)
 		log_warnx("webhooks: %zu attempts could not be recorded; their "
 		    "deliveries will be sent again", n);
-	free(dr);
+	i = 0;
 	while ((sd = TAILQ_FIRST(&wb->wb_done)) != NULL) {
 		TAILQ_REMOVE(&wb->wb_done, sd, sd_done_entry);
 		ep = sd->sd_endpoint;
@@ -442,10 +445,13 @@ flush(struct webhook *wb)
 		/* A retry: the timer must know. */
 		if (strcmp(sd->sd_result.dr_status, DELIVERY_PENDING) == 0)
 			want(wb, sd->sd_result.dr_next_attempt);
+		if (dr[i++].dr_superseded)
+			ep->ep_more = 1;	/* due now, not sent yet */
 		free(sd);
 		if (ep->ep_more || ep->ep_paused_until > now)
 			fill(wb, ep, now);
 	}
+	free(dr);
 }
 
 void
@@ -516,6 +522,7 @@ start(struct webhook *wb, struct endpoint *ep, const struct webhook_target *wt,
 	sd->sd_id = dl->dl_id;
 	sd->sd_tries = dl->dl_tries;
 	sd->sd_attempts = dl->dl_attempts;
+	sd->sd_generation = dl->dl_generation;
 	sd->sd_started = now;
 	fq.fq_url = wt->wt_webhook;
 	fq.fq_user_agent = cf->cf_user_agent;
@@ -554,6 +561,7 @@ fail_now(struct webhook *wb, const struct delivery *dl, const char *why,
 		.dr_tries = dl->dl_tries + 1,
 		.dr_attempt = dl->dl_attempts + 1,
 		.dr_next_attempt = now,
+		.dr_generation = dl->dl_generation,
 	};
 
 	wb->wb_stats.ws_failed++;

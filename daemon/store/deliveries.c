@@ -130,7 +130,7 @@ store_webhook_target(struct store *st, const char *name,
 	"d.id, d.webhook_id, d.event_seq, d.subscriber, d.status, "	\
 	"d.tries, d.attempts, d.created, d.next_attempt, d.last_attempt, " \
 	"d.last_status, d.last_error, d.delivered, e.type, e.posting_id, " \
-	"e.revision"
+	"e.revision, d.generation"
 #define DELIVERY_FROM \
 	" FROM deliveries d JOIN posting_events e ON e.seq = d.event_seq "
 
@@ -154,6 +154,7 @@ delivery_read(sqlite3_stmt *stmt, struct delivery *dl)
 	dl->dl_type = store_column_str(stmt, 13);
 	dl->dl_posting_id = store_column_str(stmt, 14);
 	dl->dl_revision = sqlite3_column_int64(stmt, 15);
+	dl->dl_generation = sqlite3_column_int(stmt, 16);
 }
 
 void
@@ -284,22 +285,27 @@ store_deliveries_next_all(struct store *st, int64_t after_ms,
 }
 
 int
-store_deliveries_record(struct store *st, const struct delivery_result *dr,
+store_deliveries_record(struct store *st, struct delivery_result *dr,
     size_t n)
 {
 	/*
-	 * The update finds the delivery by its rowid; the attempt is written
-	 * only when it found one (a delivery deleted meanwhile leaves no
-	 * orphan attempt), numbered by the caller, without a second lookup.
-	 * A number taken already is not worth losing the other outcomes of
-	 * the transaction for: the attempt is logged and left out.
+	 * The update finds the delivery by its rowid and its generation; the
+	 * attempt is written only when it found one (a delivery deleted
+	 * meanwhile leaves no orphan attempt), numbered by the caller,
+	 * without a second lookup.  A delivery queued again since (another
+	 * generation) only counts the attempt.  A number taken already is
+	 * not worth losing the other outcomes of the transaction for: the
+	 * attempt is logged and left out.
 	 */
 	static const char update[] =
 	    "UPDATE deliveries SET status = ?2, tries = ?3, "
 	    "attempts = attempts + 1, next_attempt = ?4, last_attempt = ?5, "
 	    "last_status = ?6, last_error = ?7, "
 	    "delivered = CASE WHEN ?2 = 'delivered' THEN ?8 ELSE delivered "
-	    "END WHERE id = ?1";
+	    "END WHERE id = ?1 AND generation = ?9";
+	static const char superseded[] =
+	    "UPDATE deliveries SET attempts = attempts + 1, last_attempt = ?2, "
+	    "last_status = ?3, last_error = ?4 WHERE id = ?1";
 	static const char attempt[] =
 	    "INSERT INTO delivery_attempts (delivery_id, attempt, started, "
 	    "latency_ms, http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -310,15 +316,26 @@ store_deliveries_record(struct store *st, const struct delivery_result *dr,
 	if (store_begin(st, __func__) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
+		dr[i].dr_superseded = 0;
 		if ((stmt = store_stmt(st, update)) == NULL ||
-		    store_bind(st, stmt, "IsiIIlsI", dr[i].dr_id,
+		    store_bind(st, stmt, "IsiIIlsIi", dr[i].dr_id,
 		    dr[i].dr_status, dr[i].dr_tries, dr[i].dr_next_attempt,
 		    dr[i].dr_started, dr[i].dr_http_status, dr[i].dr_error,
-		    dr[i].dr_started + dr[i].dr_latency_ms) == -1 ||
+		    dr[i].dr_started + dr[i].dr_latency_ms,
+		    dr[i].dr_generation) == -1 ||
 		    store_step_done(st, stmt, __func__) == -1)
 			goto fail;
-		if (sqlite3_changes(st->st_db) == 0)
-			continue;	/* deleted with its subscriber */
+		if (sqlite3_changes(st->st_db) == 0) {
+			if ((stmt = store_stmt(st, superseded)) == NULL ||
+			    store_bind(st, stmt, "IIls", dr[i].dr_id,
+			    dr[i].dr_started, dr[i].dr_http_status,
+			    dr[i].dr_error) == -1 ||
+			    store_step_done(st, stmt, __func__) == -1)
+				goto fail;
+			if (sqlite3_changes(st->st_db) == 0)
+				continue;	/* deleted with its subscriber */
+			dr[i].dr_superseded = 1;
+		}
 		if ((stmt = store_stmt(st, attempt)) == NULL ||
 		    store_bind(st, stmt, "IiIIls", dr[i].dr_id,
 		    dr[i].dr_attempt, dr[i].dr_started, dr[i].dr_latency_ms,
@@ -483,7 +500,7 @@ store_delivery_redeliver(struct store *st, int64_t id, int64_t now_ms)
 {
 	static const char sql[] =
 	    "UPDATE deliveries SET status = 'pending', tries = 0, "
-	    "next_attempt = ?2 WHERE id = ?1";
+	    "next_attempt = ?2, generation = generation + 1 WHERE id = ?1";
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_stmt(st, sql)) == NULL ||
@@ -501,8 +518,8 @@ store_deliveries_recover(struct store *st, const char *subscriber,
 	    "INSERT INTO deliveries (webhook_id, event_seq, subscriber, "
 	    "created, next_attempt) VALUES (?1, ?2, ?3, ?4, ?4) "
 	    "ON CONFLICT (event_seq, subscriber) DO UPDATE SET "
-	    "status = 'pending', tries = 0, next_attempt = excluded.created "
-	    "WHERE status = 'failed'";
+	    "status = 'pending', tries = 0, next_attempt = excluded.created, "
+	    "generation = generation + 1 WHERE status = 'failed'";
 	char id[WEBHOOK_ID_SIZE];
 	sqlite3_stmt *stmt;
 	int64_t count = 0;

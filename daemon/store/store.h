@@ -724,6 +724,7 @@ struct delivery {
 	char	*dl_status;		/* pending|delivered|failed */
 	int	 dl_tries;		/* of the current round */
 	int	 dl_attempts;		/* in all */
+	int	 dl_generation;		/* times queued again */
 	int64_t	 dl_created;		/* ms */
 	int64_t	 dl_next_attempt;
 	int64_t	 dl_last_attempt;
@@ -764,16 +765,21 @@ struct delivery_result {
 	int		 dr_tries;		/* of the round, with this one */
 	int		 dr_attempt;		/* in all, this one's number */
 	int64_t		 dr_next_attempt;	/* when still pending */
+	int		 dr_generation;		/* the delivery's, when sent */
+	int		 dr_superseded;		/* set by the record */
 };
 
 /*
  * Records attempts (one row each in delivery_attempts, numbered
  * dr_attempt: the delivery's attempts as read when it was started, plus
  * one) and the new state of their deliveries, all in one transaction.  A
- * delivery that is gone (its subscriber deleted) is skipped.
+ * delivery that is gone (its subscriber deleted) is skipped.  A delivery
+ * queued again since the request was sent (its generation is no longer
+ * dr_generation) keeps its new state: the attempt is recorded, the
+ * state is not, and dr_superseded is set (the delivery waits to be sent).
  */
-int	 store_deliveries_record(struct store *,
-	    const struct delivery_result *, size_t n);
+int	 store_deliveries_record(struct store *, struct delivery_result *,
+	    size_t n);
 /* Sets (ms) or clears (0) when the subscriber's endpoint began failing. */
 int	 store_webhook_failing(struct store *, const char *name,
 	    int64_t since_ms);
@@ -813,13 +819,15 @@ int	 store_delivery_attempts(struct store *, int64_t id,
 void	 store_delivery_attempts_free(struct delivery_attempt *, size_t n);
 /*
  * Sends a delivery again, same webhook-id: pending, a new round of tries,
- * due at now_ms.  1 when there is no such delivery.
+ * due at now_ms, a new generation (the outcome of a request still in
+ * flight no longer changes it).  1 when there is no such delivery.
  */
 int	 store_delivery_redeliver(struct store *, int64_t id, int64_t now_ms);
 /*
  * Recovery of one subscriber: for each event seq, a delivery due at
- * now_ms — made when missing, sent again when it failed; delivered and
- * pending ones are left.  *queued (may be NULL) counts what changed.
+ * now_ms — made when missing, sent again (a new generation) when it
+ * failed; delivered and pending ones are left.  *queued (may be NULL)
+ * counts what changed.
  */
 int	 store_deliveries_recover(struct store *, const char *subscriber,
 	    const int64_t *seqs, size_t n, int64_t now_ms, int64_t *queued);

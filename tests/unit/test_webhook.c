@@ -514,6 +514,55 @@ test_redeliver_keeps_id(void **state)
 	assert_int_equal(store_delivery_redeliver(fx->d.d_store, 99, 0), 1);
 }
 
+/*
+ * A redelivery asked for while the first request is still running: that
+ * request's answer, arriving later, is recorded as an attempt but does
+ * not mark the redelivery delivered; the redelivery is sent once the
+ * first request has ended, with the same webhook-id, and its own answer
+ * is the one that counts.
+ */
+static void
+test_redeliver_while_in_flight(void **state)
+{
+	struct fixture *fx = *state;
+	struct delivery_attempt *da;
+	struct delivery dl;
+	size_t n;
+
+	script(fx, 2, HOLD, A(500));
+	new_posting(fx, "232106");
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nheld, 1);
+	/* As the API does it: what had ended is written first. */
+	webhook_flush(fx->d.d_webhook);
+	assert_int_equal(store_delivery_redeliver(fx->d.d_store, 1,
+	    clock_now_ms(fx->d.d_clock)), 0);
+	webhook_kick(fx->d.d_webhook);
+	pump(fx);
+	/* Not sent twice at once. */
+	assert_int_equal(fx->rv.rv_nreqs, 1);
+	assert_int_equal(webhook_in_flight(fx->d.d_webhook), 1);
+	/* The first answer (a success) comes: the redelivery is sent,
+	 * answered 500, and stays pending for its retry. */
+	receiver_release(&fx->rv, 204);
+	pump(fx);
+	assert_int_equal(fx->rv.rv_nreqs, 2);
+	assert_string_equal(fx->rv.rv_reqs[0].id, fx->rv.rv_reqs[1].id);
+	delivery_n(fx, 1, &dl);
+	assert_string_equal(dl.dl_status, DELIVERY_PENDING);
+	assert_int_equal(dl.dl_tries, 1);
+	assert_int_equal(dl.dl_attempts, 2);
+	assert_int_equal(dl.dl_last_status, 500);
+	assert_int_equal(dl.dl_generation, 1);
+	delivery_free(&dl);
+	assert_int_equal(store_delivery_attempts(fx->d.d_store, 1, &da, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(da[0].da_http_status, 204);
+	assert_int_equal(da[1].da_attempt, 2);
+	assert_int_equal(da[1].da_http_status, 500);
+	store_delivery_attempts_free(da, n);
+}
+
 /* A subscriber deleted while its request runs: the answer is not written
  * anywhere, and nothing else is lost with it. */
 static void
@@ -570,6 +619,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_redeliver_keeps_id, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_redeliver_while_in_flight,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_deleted_midway_leaves_nothing, setup, teardown),
 	};
