@@ -40,36 +40,41 @@ source_kind(struct store *st, const char *source, char **kind)
 	return rc == 1 && *kind != NULL ? 0 : -1;
 }
 
+/* The counters take in the polls before this one that could not be
+ * written (unrecorded.c), so they only ever grow. */
 static int
 record_health(struct store *st, const struct fetch_outcome *fo)
 {
 	static const char failed[] =
-	    "UPDATE sources SET fetches = fetches + 1, errors = errors + 1, "
+	    "UPDATE sources SET fetches = fetches + 1 + ?9, "
+	    "errors = errors + 1 + ?9, "
 	    "error = ?2, error_code = ?3, failures = ?4, http_status = ?5, "
 	    "last_attempt = ?6, next_poll = ?7, "
 	    "etag = CASE WHEN ?8 THEN NULL ELSE etag END, "
 	    "last_modified = CASE WHEN ?8 THEN NULL ELSE last_modified END "
 	    "WHERE name = ?1";
 	static const char succeeded[] =
-	    "UPDATE sources SET fetches = fetches + 1, error = NULL, "
+	    "UPDATE sources SET fetches = fetches + 1 + ?7, "
+	    "errors = errors + ?7, error = NULL, "
 	    "error_code = NULL, failures = 0, http_status = ?2, "
 	    "last_attempt = ?3, last_success = ?3, next_poll = ?4, "
 	    "etag = coalesce(?5, etag), "
 	    "last_modified = coalesce(?6, last_modified) WHERE name = ?1";
 	sqlite3_stmt *stmt;
+	int lost = store_unrecorded_polls(st, fo->fo_source);
 
 	if (fo->fo_error != NULL) {
 		if ((stmt = store_stmt(st, failed)) == NULL ||
-		    store_bind(st, stmt, "sssilIIi", fo->fo_source,
+		    store_bind(st, stmt, "sssilIIii", fo->fo_source,
 		    fo->fo_error, fo->fo_error_code, fo->fo_failures,
 		    fo->fo_http_status, fo->fo_attempt, fo->fo_next_poll,
-		    fo->fo_forget_validators) == -1)
+		    fo->fo_forget_validators, lost) == -1)
 			return -1;
 	} else {
 		if ((stmt = store_stmt(st, succeeded)) == NULL ||
-		    store_bind(st, stmt, "slIIss", fo->fo_source,
+		    store_bind(st, stmt, "slIIssi", fo->fo_source,
 		    fo->fo_http_status, fo->fo_attempt, fo->fo_next_poll,
-		    fo->fo_etag, fo->fo_last_modified) == -1)
+		    fo->fo_etag, fo->fo_last_modified, lost) == -1)
 			return -1;
 	}
 	return store_step_done(st, stmt, __func__);
@@ -156,8 +161,10 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 		log_warnx("%s: no source", __func__);
 		return -1;
 	}
-	if (store_begin(st, __func__) == -1)
+	if (store_begin(st, __func__) == -1) {
+		store_unrecorded_note(st, fo);
 		return -1;
+	}
 	if (source_kind(st, fo->fo_source, &kind) == -1 ||
 	    (!fo->fo_continued && record_health(st, fo) == -1))
 		goto fail;
@@ -169,6 +176,7 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 	if (changed && store_bump_generation(st) == -1)
 		goto fail;
 	if (store_commit(st, __func__) == -1) {
+		store_unrecorded_note(st, fo);
 		free(kind);
 		return -1;
 	}
@@ -176,12 +184,16 @@ store_record_fetch(struct store *st, const struct fetch_outcome *fo,
 		st->st_generation++;
 	if (stats != NULL)
 		*stats = as;
+	/* The health in the row is this poll's again (its last page). */
+	if (!fo->fo_continued)
+		store_unrecorded_clear(st, fo->fo_source);
 	free(kind);
 	return 0;
  fail:
 	store_rollback(st);
 	/* What dedup_backfill() wrote went with the transaction. */
 	st->st_dedup_ready = 0;
+	store_unrecorded_note(st, fo);
 	free(kind);
 	return -1;
 }

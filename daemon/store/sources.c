@@ -23,8 +23,9 @@
 	"s.error_code, s.failures, s.fetches, s.errors, "		\
 	"(SELECT count(*) FROM entries e WHERE e.source = s.name)"
 
+/* A row's health, with a poll that could not be written laid over it. */
 static void
-health_read(sqlite3_stmt *stmt, struct source_health *h)
+health_read(struct store *st, sqlite3_stmt *stmt, struct source_health *h)
 {
 	memset(h, 0, sizeof(*h));
 	h->sh_name = store_column_str(stmt, 0);
@@ -46,6 +47,7 @@ health_read(sqlite3_stmt *stmt, struct source_health *h)
 	h->sh_fetches = sqlite3_column_int64(stmt, 16);
 	h->sh_errors = sqlite3_column_int64(stmt, 17);
 	h->sh_postings = sqlite3_column_int64(stmt, 18);
+	store_unrecorded_apply(st, h);
 }
 
 void
@@ -207,6 +209,7 @@ store_source_delete(struct store *st, const char *name)
 		goto done;
 	if (postings > 0 || nshared > 0)
 		st->st_generation++;
+	store_unrecorded_clear(st, name);
 	for (i = 0; i < nshared; i++)
 		free(shared[i]);
 	free(shared);
@@ -234,7 +237,7 @@ store_source_get(struct store *st, const char *name,
 	    store_bind(st, stmt, "s", name) == -1)
 		return -1;
 	if ((rc = store_step(st, stmt, __func__)) == 1)
-		health_read(stmt, out);
+		health_read(st, stmt, out);
 	store_reset(stmt);
 	if (rc == -1)
 		return -1;
@@ -260,7 +263,7 @@ store_source_list(struct store *st, struct source_health **out, size_t *n)
 			cap = cap ? cap * 2 : 8;
 			list = xreallocarray(list, cap, sizeof(*list));
 		}
-		health_read(stmt, &list[len++]);
+		health_read(st, stmt, &list[len++]);
 	}
 	store_reset(stmt);
 	if (rc == -1) {

@@ -427,6 +427,7 @@ store_close(struct store *st)
 	if (st->st_db != NULL && sqlite3_close(st->st_db) != SQLITE_OK)
 		log_warnx("%s: %s: %s", __func__, st->st_path,
 		    sqlite3_errmsg(st->st_db));
+	store_unrecorded_free(st);
 	free(st->st_wal_path);
 	free(st->st_path);
 	free(st);

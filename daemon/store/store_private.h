@@ -41,6 +41,8 @@ struct store {
 	uint64_t		 st_io_errors;
 	int			 st_io_failing;
 	char			 st_io_error[160];
+	/* unrecorded.c: polls whose outcome could not be written. */
+	struct store_unrecorded	*st_unrecorded;
 };
 
 /* The cached statement for sql; NULL (logged) when it does not prepare. */
@@ -72,6 +74,19 @@ void		 store_log_error(struct store *, const char *func,
  */
 void		 store_io_note(struct store *);
 void		 store_io_ok(struct store *);
+
+/*
+ * unrecorded.c: a poll whose outcome did not commit is noted (with the
+ * store's reason) until one of the same source does, or the source is
+ * deleted; the health read from the row is overlaid with it.
+ */
+void		 store_unrecorded_note(struct store *,
+		    const struct fetch_outcome *);
+void		 store_unrecorded_clear(struct store *, const char *source);
+/* The polls of source not written since its last one that was. */
+int		 store_unrecorded_polls(struct store *, const char *source);
+void		 store_unrecorded_apply(struct store *, struct source_health *);
+void		 store_unrecorded_free(struct store *);
 
 /* wal.c: the write-ahead log's policy, set on a new connection. */
 int		 store_wal_init(struct store *);

@@ -5,8 +5,10 @@ write to the database and its write-ahead log — fail on command, through
 fiu-ctrl, while the daemon runs; its log (stderr) is written with write(2)
 and goes on.  While writes fail:
 
-- a poll whose result cannot be stored says so in the log, and /healthz
-  (503) and /metrics say the store cannot write, with the reason;
+- a poll whose result cannot be stored says so in the log and in its
+  source's entry (/api/v1/sources: error_code "store", the reason;
+  /metrics: tsunagu_source_failing{reason="store"}), and /healthz (503)
+  and /metrics say the store cannot write, with the reason;
 - an admin API call whose change did not commit is answered 5xx, never
   2xx, and the change is not there afterwards;
 - the feeds go on being served from what was committed.
@@ -171,8 +173,21 @@ class StoreFaultsTest(harness.TestCase):
         self.serve(name, self.revision[name] + 1)
         self.assertFalse(self.poll(name))
         self.assertIn(reason, d.log_since(mark))
-        self.assertEqual(d.source(name)["last_success"],
-                         before["last_success"])
+        # The source's entry says the poll failed, and why, though its
+        # row could not be written.
+        after = d.source(name)
+        self.assertEqual(after["last_success"], before["last_success"])
+        self.assertEqual(after["error_code"], "store", after)
+        self.assertIn("could not be stored", after["error"])
+        self.assertIn(reason, after["error"])
+        self.assertGreater(after["errors"], before["errors"])
+        self.assertGreaterEqual(after["last_attempt"], before["last_attempt"])
+        status, health = d.api("/sources/%s/health" % name)
+        self.assertEqual((status, health["error_code"]), (200, "store"))
+        m = d.metrics()
+        self.assertEqual(m.get("tsunagu_source_failing", source=name,
+                               reason="store"), 1)
+        self.assertEqual(m.get("tsunagu_source_up", source=name), 0)
         self.assertEqual(self.titles(name),
                          {it["title"] for it in items(
                              name, self.revision[name] - 1)})
@@ -208,6 +223,16 @@ class StoreFaultsTest(harness.TestCase):
         self.assertEqual(status, 201, doc)
         self.assertEqual(self.health()[0], 200)
         self.assertEqual(d.metrics().get("tsunagu_store_failing"), 0)
+        # A poll that is recorded again clears what the failed one said.
+        for name in ("src0", "src1"):
+            s = d.fetch_and_wait(name)
+            self.assertIsNone(s["error"], s)
+            self.assertIsNone(s["error_code"], s)
+            self.assertEqual(self.titles(name), {it["title"] for it in items(
+                name, self.revision[name])})
+        m = d.metrics()
+        self.assertEqual(m.find("tsunagu_source_failing", source="src0"), [])
+        self.assertEqual(m.get("tsunagu_source_up", source="src0"), 1)
 
         # Failures at random moments (1 pwrite in 500: about half the
         # polls) while every source is polled again and again, and

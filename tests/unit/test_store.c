@@ -577,9 +577,16 @@ test_failure_rolls_back(void **state)
 	assert_stats(&as, 0, 0, 0);
 	assert_int_equal(store_postings_count(fx->st), 0);
 	assert_int_equal(store_generation(fx->st), 0);
+	/* The row is as it was; its health says the poll was lost. */
+	db = raw_open(fx);
+	assert_int_equal(raw_int(db, "SELECT fetches + last_attempt FROM "
+	    "sources WHERE name = 'a'"), 0);
+	sqlite3_close(db);
 	assert_int_equal(store_source_get(fx->st, "a", &h), 0);
-	assert_int_equal(h.sh_fetches, 0);
-	assert_int_equal(h.sh_last_attempt, 0);
+	assert_int_equal(h.sh_fetches, 1);
+	assert_int_equal(h.sh_errors, 1);
+	assert_int_equal(h.sh_last_attempt, T0);
+	assert_string_equal(h.sh_error_code, "store");
 	assert_null(h.sh_etag);
 	assert_int_equal(h.sh_postings, 0);
 	source_health_free(&h);

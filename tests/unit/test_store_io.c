@@ -188,10 +188,11 @@ test_write_failure_reported(void **state)
 {
 	struct fixture *fx = *state;
 	struct store_io_status sio;
-	struct source_health h;
+	struct source_health h, *list;
 	struct posting_list pl;
 	struct apply_stats as;
 	sqlite3 *db;
+	size_t n;
 
 	faulty_vfs_install();
 	open_store(fx);
@@ -213,6 +214,20 @@ test_write_failure_reported(void **state)
 	assert_non_null(sio.sio_error);
 	assert_non_null(strstr(sio.sio_error, "full"));
 	assert_int_equal(store_postings_count(fx->st), 1);
+	/* The source's health says the poll failed, though its row could
+	 * not say so. */
+	assert_int_equal(store_source_get(fx->st, "a", &h), 0);
+	assert_string_equal(h.sh_error_code, "store");
+	assert_non_null(strstr(h.sh_error, "could not be stored"));
+	assert_non_null(strstr(h.sh_error, "full"));
+	assert_int_equal(h.sh_last_attempt, T0 + 60);
+	assert_int_equal(h.sh_fetches, 2);
+	assert_int_equal(h.sh_errors, 1);
+	source_health_free(&h);
+	assert_int_equal(store_source_list(fx->st, &list, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].sh_error_code, "store");
+	store_source_list_free(list, n);
 
 	/* Room again: the next write clears the state, not the count. */
 	faulty_errcode = SQLITE_OK;
@@ -222,10 +237,18 @@ test_write_failure_reported(void **state)
 	assert_false(sio.sio_failing);
 	assert_null(sio.sio_error);
 	assert_true(sio.sio_errors >= 1);
+	assert_int_equal(store_source_get(fx->st, "a", &h), 0);
+	assert_null(h.sh_error);
+	assert_null(h.sh_error_code);
+	/* The lost poll stays counted: counters never go down. */
+	assert_int_equal(h.sh_errors, 1);
+	assert_int_equal(h.sh_fetches, 3);
+	source_health_free(&h);
 	reopen(fx);
 	assert_int_equal(store_postings_count(fx->st), 2);
 	assert_int_equal(store_source_get(fx->st, "a", &h), 0);
-	assert_int_equal(h.sh_fetches, 2);
+	assert_int_equal(h.sh_fetches, 3);
+	assert_int_equal(h.sh_errors, 1);
 	source_health_free(&h);
 	posting_list_clear(&pl);
 	store_close(fx->st);
