@@ -1,6 +1,6 @@
 /*
  * sweep.c — closing ended postings on a timer, and the write-ahead log
- * kept within its limit; the store's policy.
+ * kept within its limit on a shorter one; the store's policy.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 struct sweep {
 	struct daemon	*sw_daemon;
 	struct timer	*sw_timer;
+	struct timer	*sw_wal_timer;
 };
 
 /* The policy reads the configuration in force (d_conf is swapped whole
@@ -59,9 +60,23 @@ sweep_run(void *arg)
 	else if (n > 0)
 		log_info("%lld postings closed: their events have ended",
 		    (long long)n);
-	/* A daemon that has stopped writing gets its log back too. */
-	(void)store_wal_checkpoint(d->d_store);
 	timer_at(sw->sw_timer, (now + SWEEP_INTERVAL) * 1000);
+}
+
+/*
+ * A daemon that has stopped writing gets its log back too, within
+ * seconds of the reader that held it going: a stat(2) of the -wal file,
+ * and a checkpoint only when it is past the limit (store_io.h).
+ */
+static void
+wal_run(void *arg)
+{
+	struct sweep *sw = arg;
+	struct daemon *d = sw->sw_daemon;
+
+	(void)store_wal_checkpoint(d->d_store);
+	timer_at(sw->sw_wal_timer, clock_now_ms(d->d_clock) +
+	    SWEEP_WAL_INTERVAL * 1000);
 }
 
 struct sweep *
@@ -79,6 +94,8 @@ sweep_new(struct daemon *d)
 	store_set_policy(d->d_store, &sp);
 	sw->sw_timer = timer_new(d->d_clock, sweep_run, sw);
 	timer_at(sw->sw_timer, clock_now_ms(d->d_clock));
+	sw->sw_wal_timer = timer_new(d->d_clock, wal_run, sw);
+	timer_at(sw->sw_wal_timer, clock_now_ms(d->d_clock));
 	return sw;
 }
 
@@ -90,5 +107,6 @@ sweep_free(struct sweep *sw)
 	/* The store may outlive the daemon's configuration. */
 	store_set_policy(sw->sw_daemon->d_store, NULL);
 	timer_free(sw->sw_timer);
+	timer_free(sw->sw_wal_timer);
 	free(sw);
 }
