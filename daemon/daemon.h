@@ -31,6 +31,7 @@ struct daemon {
 	struct event_base	*d_base;
 	struct clock		*d_clock;
 	struct config		*d_conf;	/* swapped whole on reload */
+	uint64_t		 d_conf_generation;	/* counts the swaps */
 	/* [daemon] municipalities, or NULL: borrowed from d_conf, which
 	 * loaded it, and swapped with it. */
 	const struct area_table	*d_areas;

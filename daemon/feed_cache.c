@@ -3,16 +3,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <openssl/sha.h>
 #include <zlib.h>
 
+#include "../feeds/date.h"
 #include "../feeds/xmalloc.h"
 #include "feed_cache.h"
 
 #define FEED_CACHE_BUCKETS	1024	/* power of two */
+#define FEED_ALIAS_SLOTS	256	/* power of two; a collision replaces */
+
+struct feed_alias {
+	char		*fa_target;
+	size_t		 fa_len;
+	char		*fa_key;
+};
 
 struct feed_cache {
 	struct feed_rep		*fc_buckets[FEED_CACHE_BUCKETS];
@@ -21,19 +30,30 @@ struct feed_cache {
 	size_t			 fc_max;
 	size_t			 fc_files;	/* segments of cached reps */
 	struct feed_cache_stats	 fc_stats;
+	struct feed_alias	 fc_alias[FEED_ALIAS_SLOTS];
+	uint64_t		 fc_alias_generation;
+	time_t			 fc_date_at;
+	char			 fc_date[32];
+	size_t			 fc_datelen;
 };
 
 /* FNV-1a. */
-static size_t
-bucket_of(const char *key)
+static uint64_t
+fnv1a(const char *p, size_t len)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
-	for (; *key; key++) {
-		h ^= (unsigned char)*key;
+	while (len-- > 0) {
+		h ^= (unsigned char)*p++;
 		h *= 0x100000001b3ULL;
 	}
-	return (size_t)(h & (FEED_CACHE_BUCKETS - 1));
+	return h;
+}
+
+static size_t
+bucket_of(const char *key)
+{
+	return (size_t)(fnv1a(key, strlen(key)) & (FEED_CACHE_BUCKETS - 1));
 }
 
 static size_t
@@ -74,6 +94,8 @@ feed_rep_unref(struct feed_rep *fr)
 	free(fr->fr_body);
 	free(fr->fr_gz);
 	free(fr->fr_link);
+	free(fr->fr_fast_head[0]);
+	free(fr->fr_fast_head[1]);
 	for (i = 0; i < fr->fr_nids; i++)
 		free(fr->fr_ids[i]);
 	free(fr->fr_ids);
@@ -234,13 +256,25 @@ feed_cache_set_max(struct feed_cache *fc, size_t max_bytes)
 	evict(fc);
 }
 
+static void
+alias_clear(struct feed_alias *fa)
+{
+	free(fa->fa_target);
+	free(fa->fa_key);
+	memset(fa, 0, sizeof(*fa));
+}
+
 void
 feed_cache_free(struct feed_cache *fc)
 {
+	size_t i;
+
 	if (fc == NULL)
 		return;
 	while (fc->fc_lru_head != NULL)
 		feed_cache_remove(fc, fc->fc_lru_head);
+	for (i = 0; i < FEED_ALIAS_SLOTS; i++)
+		alias_clear(&fc->fc_alias[i]);
 	free(fc);
 }
 
@@ -288,6 +322,66 @@ struct feed_cache_stats *
 feed_cache_stats(struct feed_cache *fc)
 {
 	return &fc->fc_stats;
+}
+
+/* The alias slot of target, every alias dropped on a new generation. */
+static struct feed_alias *
+alias_slot(struct feed_cache *fc, const char *target, size_t len,
+    uint64_t generation)
+{
+	size_t i;
+
+	if (generation != fc->fc_alias_generation) {
+		for (i = 0; i < FEED_ALIAS_SLOTS; i++)
+			alias_clear(&fc->fc_alias[i]);
+		fc->fc_alias_generation = generation;
+	}
+	return &fc->fc_alias[fnv1a(target, len) & (FEED_ALIAS_SLOTS - 1)];
+}
+
+void
+feed_cache_alias(struct feed_cache *fc, const char *target, size_t len,
+    const char *key, uint64_t generation)
+{
+	struct feed_alias *fa = alias_slot(fc, target, len, generation);
+
+	if (len > FEED_ALIAS_TARGET_MAX)
+		return;
+	if (fa->fa_target != NULL && fa->fa_len == len &&
+	    memcmp(fa->fa_target, target, len) == 0 &&
+	    strcmp(fa->fa_key, key) == 0)
+		return;
+	alias_clear(fa);
+	fa->fa_target = xstrndup(target, len);
+	fa->fa_len = len;
+	fa->fa_key = xstrdup(key);
+}
+
+struct feed_rep *
+feed_cache_by_alias(struct feed_cache *fc, const char *target, size_t len,
+    uint64_t generation)
+{
+	struct feed_alias *fa = alias_slot(fc, target, len, generation);
+
+	if (fa->fa_target == NULL || fa->fa_len != len ||
+	    memcmp(fa->fa_target, target, len) != 0)
+		return NULL;
+	return feed_cache_get(fc, fa->fa_key);
+}
+
+const char *
+feed_cache_date(struct feed_cache *fc, size_t *len)
+{
+	time_t now = time(NULL);
+
+	if (now != fc->fc_date_at || fc->fc_datelen == 0) {
+		date_format_http((int64_t)now, fc->fc_date);
+		fc->fc_date_at = now;
+		fc->fc_datelen = strlen(fc->fc_date);
+	}
+	if (len != NULL)
+		*len = fc->fc_datelen;
+	return fc->fc_date;
 }
 
 /* A memfd holding len bytes of data; -1 on failure. */

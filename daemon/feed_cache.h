@@ -56,6 +56,12 @@ struct feed_rep {
 
 	/* The body and its gzip copy as files, made at the first reply. */
 	struct evbuffer_file_segment *fr_seg[2];
+	/* A hit's status line and headers, made at the first fast reply
+	 * (feed_fast.c), plain and gzip: up to the Date header, then from
+	 * the Content-Length header on (fr_fast_split is where). */
+	char		 *fr_fast_head[2];
+	size_t		  fr_fast_split[2];
+	size_t		  fr_fast_len[2];
 
 	/* The cache's. */
 	struct feed_rep	 *fr_hnext;
@@ -88,6 +94,23 @@ void			 feed_cache_put(struct feed_cache *, struct feed_rep *);
 void			 feed_cache_remove(struct feed_cache *,
 			    struct feed_rep *);
 struct feed_cache_stats	*feed_cache_stats(struct feed_cache *);
+/*
+ * Aliases: the request target (the path and query as the client wrote
+ * them) that last named a key, so that feed_fast.c finds a page without
+ * parsing the query again.  generation says which configuration made the
+ * key (daemon.h: d_conf_generation); another generation drops every alias.
+ * A target longer than FEED_ALIAS_TARGET_MAX is not kept.
+ */
+#define FEED_ALIAS_TARGET_MAX	512
+void			 feed_cache_alias(struct feed_cache *,
+			    const char *target, size_t len, const char *key,
+			    uint64_t generation);
+/* Borrowed, as feed_cache_get(); NULL when no alias or no page. */
+struct feed_rep		*feed_cache_by_alias(struct feed_cache *,
+			    const char *target, size_t len,
+			    uint64_t generation);
+/* The Date header's value now (RFC 9110 5.6.7), formatted once a second. */
+const char		*feed_cache_date(struct feed_cache *, size_t *len);
 /*
  * The body (gz 0) or its gzip copy (gz 1) as a file segment that a
  * socket can sendfile() from, made on first use for a cached

@@ -166,6 +166,7 @@ daemon_apply_config(struct daemon *d, struct config *cf)
 	}
 	config_free(d->d_conf);
 	d->d_conf = cf;
+	d->d_conf_generation++;
 	d->d_areas = cf->cf_areas;
 	if (cf->cf_areas != NULL)
 		log_info("municipalities: %zu from %s",

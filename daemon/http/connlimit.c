@@ -18,6 +18,9 @@
  * A one-second tick drops connections evhttp has closed (their
  * descriptor is gone, or is another socket now) and shuts down those
  * whose header is overdue.
+ *
+ * A block that is one whole request, read while evhttp waits for a new
+ * one, may be a feed hit that feed_fast.c answers from here.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -41,6 +44,7 @@
 #include "config.h"
 #include "connlimit.h"
 #include "daemon.h"
+#include "feed_fast.h"
 #include "log.h"
 
 #define CONN_HEAD_MAX		(8 * 1024 + 4)	/* captured per header */
@@ -83,6 +87,7 @@ struct conn {
 	size_t			 cs_headlen;
 	int			 cs_headcut;	/* capture overflowed */
 	char			 cs_p1, cs_p2;	/* the last two bytes seen */
+	struct feed_fast_conn	 cs_fast;	/* feed_fast.h */
 };
 
 struct connlimit {
@@ -330,6 +335,34 @@ conn_head_bytes(struct conn *c, const char *data, size_t len)
 	return keep;
 }
 
+/*
+ * The input is this block alone and one whole request: evhttp, which
+ * has consumed everything before it and is not answering one (it stops
+ * reading while it does), waits for a new request.  1: feed_fast.c has
+ * answered it, and it is gone from the input.
+ */
+static int
+conn_fast(struct conn *c, struct evbuffer *buf, size_t len)
+{
+	const char *data;
+
+	if (len < 20 || len > FEED_FAST_REQUEST_MAX ||
+	    !(c->cs_state == CS_IDLE ||
+	    (c->cs_state == CS_HEAD && c->cs_headlen == 0)))
+		return 0;
+	if ((data = (const char *)evbuffer_pullup(buf, (ev_ssize_t)len)) ==
+	    NULL || memcmp(data, "GET /feeds/all.", 15) != 0 ||
+	    memcmp(data + len - 4, "\r\n\r\n", 4) != 0)
+		return 0;
+	if (!feed_fast_answer(c->cs_cl->cl_daemon, c->cs_bev, &c->cs_fast,
+	    data, len))
+		return 0;
+	/* Calls conn_input() again, which sees nothing added. */
+	evbuffer_drain(buf, len);
+	conn_enter(c, CS_IDLE);
+	return 1;
+}
+
 /* Every block of bytes the socket gives, before evhttp reads it. */
 static void
 conn_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
@@ -342,6 +375,8 @@ conn_input(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 	int nvec, i;
 
 	if (!c->cs_live || info->n_added == 0 || info->n_added > total)
+		return;
+	if (total == info->n_added && conn_fast(c, buf, total))
 		return;
 	if (evbuffer_ptr_set(buf, &pos, total - info->n_added,
 	    EVBUFFER_PTR_SET) == -1)
@@ -595,10 +630,13 @@ connlimit_free(struct connlimit *cl)
 			continue;
 		/* evhttp_free() follows, and may drain what it frees. */
 		if (cl->cl_conns[i]->cs_live && cl->cl_conns[i]->cs_bev !=
-		    NULL && conn_same(cl->cl_conns[i]))
+		    NULL && conn_same(cl->cl_conns[i])) {
 			evbuffer_remove_cb(bufferevent_get_input(
 			    cl->cl_conns[i]->cs_bev), conn_input,
 			    cl->cl_conns[i]);
+			feed_fast_release(cl->cl_conns[i]->cs_bev,
+			    &cl->cl_conns[i]->cs_fast);
+		}
 		free(cl->cl_conns[i]->cs_head);
 		free(cl->cl_conns[i]);
 	}

@@ -19,6 +19,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "../../feeds/buf.h"
 #include "../../feeds/date.h"
 #include "feed_cache.h"
 #include "feed_reply.h"
@@ -45,8 +46,8 @@ next_element(const char *p, const char **start, size_t *len)
 }
 
 /* Accept-Encoding names gzip (or "*") with a q above 0. */
-static int
-accepts_gzip(const char *ae)
+int
+feed_accepts_gzip(const char *ae)
 {
 	const char *p = ae, *el, *semi, *q;
 	size_t len, name;
@@ -101,20 +102,16 @@ header(struct evkeyvalq *out, const char *name, const char *value)
  * must not wait for the client's delayed ACK (Nagle): without TCP_NODELAY
  * a keep-alive client stalls 40 ms on every feed that does not fit one
  * segment.  And a bufferevent writes 16 KiB per loop turn by default; a
- * feed goes out in as few writes as the socket takes.  NULL: no socket.
+ * feed goes out in as few writes as the socket takes.
  */
-static struct bufferevent *
-tune_connection(struct evhttp_request *req)
+int
+feed_reply_tune(struct bufferevent *bev)
 {
-	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
-	struct bufferevent *bev;
-	evutil_socket_t fd;
+	evutil_socket_t fd = bufferevent_getfd(bev);
 	int one = 1;
 
-	if (evcon == NULL ||
-	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
-	    (fd = bufferevent_getfd(bev)) < 0)
-		return NULL;
+	if (fd < 0)
+		return -1;
 	/* Once per connection: the write size marks it done. */
 	if (bufferevent_get_max_single_write(bev) != FEED_MAX_SINGLE_WRITE) {
 		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
@@ -122,6 +119,20 @@ tune_connection(struct evhttp_request *req)
 		(void)bufferevent_set_max_single_write(bev,
 		    FEED_MAX_SINGLE_WRITE);
 	}
+	return 0;
+}
+
+/* The request's connection, tuned; NULL: no socket. */
+static struct bufferevent *
+tune_connection(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	struct bufferevent *bev;
+
+	if (evcon == NULL ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL ||
+	    feed_reply_tune(bev) == -1)
+		return NULL;
 	return bev;
 }
 
@@ -140,29 +151,27 @@ uncork_when_sent(struct evbuffer *buf, const struct evbuffer_cb_info *info,
 }
 
 /*
- * Writes the reply evhttp has just queued now, in the turn that read the
+ * Writes the reply queued in bev's output now, in the turn that read the
  * request, instead of waiting for the socket to be reported writable: a
  * cache hit then costs one read and one write, and one epoll_ctl() at
  * most (the interest evhttp drops and adds back around each request is
  * merged in libevent's changelist, main.c).  What the socket does not
- * take stays queued and the bufferevent sends it as before.  Once all is
- * out, evhttp's own write-done callback runs, deferred to the loop so
- * that it does not free the request under the handler still on the stack.
+ * take stays queued; the bytes left are returned.
  *
  * cork: the body is a file segment, sent by sendfile() after the header's
  * writev().  As nginx does with tcp_nopush, the socket is corked until
  * the whole reply is out, so that the header does not leave in a packet
  * of its own and sendfile() fills whole segments.
  */
-static void
-send_now(struct bufferevent *bev, int cork)
+size_t
+feed_reply_send_now(struct bufferevent *bev, int cork)
 {
 	struct evbuffer *out = bufferevent_get_output(bev);
 	evutil_socket_t fd = bufferevent_getfd(bev);
 	int n, one = 1;
 
 	if (fd < 0 || evbuffer_get_length(out) == 0)
-		return;
+		return evbuffer_get_length(out);
 	if (cork && setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one,
 	    sizeof(one)) == 0 &&
 	    evbuffer_add_cb(out, uncork_when_sent, (void *)(intptr_t)fd) ==
@@ -177,8 +186,44 @@ send_now(struct bufferevent *bev, int cork)
 		n = evbuffer_write(out, fd);
 	while (n > 0 && evbuffer_get_length(out) > 0);
 	evbuffer_freeze(out, 1);
-	if (evbuffer_get_length(out) == 0)
+	return evbuffer_get_length(out);
+}
+
+/*
+ * evhttp's reply: what the socket does not take, the bufferevent sends as
+ * before.  Once all is out, evhttp's own write-done callback runs,
+ * deferred to the loop so that it does not free the request under the
+ * handler still on the stack.
+ */
+static void
+send_now(struct bufferevent *bev, int cork)
+{
+	if (feed_reply_send_now(bev, cork) == 0)
 		bufferevent_trigger(bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+}
+
+void
+feed_reply_fast_head(struct feed_rep *fr, int gz)
+{
+	struct buf b;
+	size_t split;
+
+	if (fr->fr_fast_head[gz] != NULL)
+		return;
+	/* As feed_reply() and evhttp write them, in the same order. */
+	buf_init(&b, SIZE_MAX);
+	buf_printf(&b, "HTTP/1.1 200 OK\r\nETag: %s\r\nLast-Modified: %s\r\n"
+	    "Cache-Control: %s\r\nVary: Accept-Encoding\r\nLink: %s\r\n"
+	    "X-Tsunagu-Cache: hit\r\nContent-Type: %s\r\n%sDate: ",
+	    gz ? fr->fr_etag_gz : fr->fr_etag, fr->fr_last_modified_http,
+	    fr->fr_private ? "private, max-age=60" : "public, max-age=60",
+	    fr->fr_link, fr->fr_content_type,
+	    gz ? "Content-Encoding: gzip\r\n" : "");
+	split = b.len;
+	buf_printf(&b, "\r\nContent-Length: %zu\r\n\r\n",
+	    gz ? fr->fr_gzlen : fr->fr_len);
+	fr->fr_fast_split[gz] = split;
+	fr->fr_fast_head[gz] = buf_release(&b, &fr->fr_fast_len[gz]);
 }
 
 static void
@@ -199,7 +244,7 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	const char *inm = evhttp_find_header(in, "If-None-Match");
 	const char *ims = evhttp_find_header(in, "If-Modified-Since");
 	int gz = fr->fr_gzlen > 0 &&
-	    accepts_gzip(evhttp_find_header(in, "Accept-Encoding"));
+	    feed_accepts_gzip(evhttp_find_header(in, "Accept-Encoding"));
 	const char *tag = gz ? fr->fr_etag_gz : fr->fr_etag;
 	struct evbuffer_file_segment *seg = NULL;
 	struct bufferevent *bev = tune_connection(req);
@@ -218,6 +263,8 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	if (inm != NULL ? none_match(inm, tag) : ims != NULL &&
 	    date_parse_rfc822(ims, &since) == 0 &&
 	    fr->fr_last_modified <= since) {
+		/* Where evhttp would write its own, formatted per reply. */
+		header(out, "Date", feed_cache_date(fc, NULL));
 		evhttp_send_reply(req, 304, NULL, NULL);
 		if (bev != NULL)
 			send_now(bev, 0);
@@ -254,6 +301,7 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 			return;
 		}
 	}
+	header(out, "Date", feed_cache_date(fc, NULL));
 	evhttp_send_reply(req, 200, NULL, body);
 	evbuffer_free(body);
 	if (bev != NULL)

@@ -8,6 +8,9 @@
 #ifndef TSUNAGU_FEED_REPLY_H
 #define TSUNAGU_FEED_REPLY_H
 
+#include <stddef.h>
+
+struct bufferevent;
 struct feed_cache;
 struct feed_rep;
 struct http_request;
@@ -16,5 +19,16 @@ struct http_request;
  * large bodies go out by sendfile() (feed_cache_segment()). */
 void	feed_reply(struct http_request *, struct feed_cache *,
 	    struct feed_rep *, const char *cache_state);
+
+/* For feed_fast.c, which answers the same way without evhttp: */
+/* An Accept-Encoding value (NULL: none) that takes gzip. */
+int	feed_accepts_gzip(const char *accept_encoding);
+/* TCP_NODELAY and large writes for a connection, once; -1: no socket. */
+int	feed_reply_tune(struct bufferevent *);
+/* Writes bev's output now (cork: a file segment follows the header);
+ * the bytes the socket did not take, still queued. */
+size_t	feed_reply_send_now(struct bufferevent *, int cork);
+/* Makes fr_fast_head[gz] (feed_cache.h), a hit's 200 header. */
+void	feed_reply_fast_head(struct feed_rep *, int gz);
 
 #endif

@@ -6,8 +6,12 @@
  * A request is parsed into its canonical form (feed_query.c), looked up
  * in the cache, revalidated against the store's changes (feed_render.c),
  * rendered when missing or stale, and sent (feed_reply.c).  Both routes
- * share one handler: the path says which feed.
+ * share one handler: the path says which feed.  The request target of a
+ * public feed is remembered as an alias of its key, by which feed_fast.c
+ * answers the next hits before evhttp parses them.
  */
+#include <string.h>
+
 #include <event2/http.h>
 
 #include "daemon.h"
@@ -17,6 +21,19 @@
 #include "feed_reply.h"
 #include "http.h"
 #include "reply.h"
+
+static void
+remember_target(struct http_request *hr, const struct feed_request *fq)
+{
+	struct daemon *d = hr->hr_daemon;
+	const char *target = evhttp_request_get_uri(hr->hr_req);
+
+	/* Subscriber feeds stay here: a private one checks its token. */
+	if (fq->fq_sub == NULL && target != NULL &&
+	    strncmp(target, "/feeds/all.", 11) == 0)
+		feed_cache_alias(d->d_feed_cache, target, strlen(target),
+		    fq->fq_key, d->d_conf_generation);
+}
 
 static void
 feeds_get(struct http_request *hr)
@@ -38,6 +55,7 @@ feeds_get(struct http_request *hr)
 	else {
 		feed_reply(hr, d->d_feed_cache, fr, state);
 		feed_rep_unref(fr);
+		remember_target(hr, &fq);
 	}
 	feed_request_clear(&fq);
 }

@@ -225,6 +225,31 @@ class LifecycleTest(harness.TestCase):
         self.assertTrue(d.alive())
         self.assertEqual(d.stop(), 0)
 
+    def test_reload_renews_cached_feeds(self):
+        """A feed URL answered from the cache before a reload is made
+        again with the new configuration after it (feed_fast.c's aliases
+        belong to the configuration that made them)."""
+        def conf(limit):
+            return (harness.daemon_section(feed_limit=str(limit))
+                    + harness.source_section(
+                        "kariya-city", self.origin.url("/city.xml"),
+                        kind="city", interval=3600))
+        d = self.new_daemon(conf(2))
+        self.poll(d, "kariya-city", len(KARIYA_ITEMS))
+        for state in ("miss", "hit", "hit"):
+            status, headers, body = d.get("/feeds/all.json")
+            self.assertEqual(status, 200)
+            self.assertEqual(headers["X-Tsunagu-Cache"], state)
+            self.assertEqual(len(json.loads(body)["items"]), 2)
+        d.write_config(conf(1))
+        mark = d.reload()
+        d.wait_for(lambda: "configuration reloaded" in d.log_since(mark),
+                   10, "the reload in the log")
+        status, headers, body = d.get("/feeds/all.json")
+        self.assertEqual(status, 200)
+        self.assertEqual(len(json.loads(body)["items"]), 1)
+        self.assertEqual(d.stop(), 0)
+
     def test_long_url_and_inline_comments(self):
         path = "/" + "kariya/" * 428 + "rss.xml"
         self.assertGreater(len(self.origin.url(path)), 3000)

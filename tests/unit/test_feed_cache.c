@@ -1,7 +1,8 @@
 /*
  * test_feed_cache.c — the representation cache: lookup by key,
  * replacement, LRU eviction within the byte bound, references that outlive
- * eviction, validators and the gzip copy made once.
+ * eviction, validators and the gzip copy made once; aliases of keys by
+ * request target, dropped with the configuration that made them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,6 +178,51 @@ test_file_segments(void **state)
 	feed_cache_free(fc);
 }
 
+static void
+test_aliases(void **state)
+{
+	struct feed_cache *fc = feed_cache_new(1 << 20);
+	struct feed_rep *a = rep("key-a", 100);
+	static const char target[] = "/feeds/all.atom?limit=5";
+	char longer[FEED_ALIAS_TARGET_MAX + 2];
+
+	feed_cache_put(fc, a);
+	feed_cache_alias(fc, target, strlen(target), "key-a", 1);
+	assert_ptr_equal(feed_cache_by_alias(fc, target, strlen(target), 1),
+	    a);
+	/* A prefix is another target. */
+	assert_null(feed_cache_by_alias(fc, target, strlen(target) - 1, 1));
+	/* An alias of a key no longer cached finds nothing. */
+	feed_cache_alias(fc, "/x", 2, "key-gone", 1);
+	assert_null(feed_cache_by_alias(fc, "/x", 2, 1));
+	/* Another configuration: every alias is gone, even under the old
+	 * generation again. */
+	assert_null(feed_cache_by_alias(fc, target, strlen(target), 2));
+	assert_null(feed_cache_by_alias(fc, target, strlen(target), 1));
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	feed_cache_alias(fc, longer, strlen(longer), "key-a", 1);
+	assert_null(feed_cache_by_alias(fc, longer, strlen(longer), 1));
+	feed_rep_unref(a);
+	feed_cache_free(fc);
+}
+
+/* Formatted once a second, as the header writes it. */
+static void
+test_date(void **state)
+{
+	struct feed_cache *fc = feed_cache_new(1 << 20);
+	const char *d;
+	size_t len;
+
+	d = feed_cache_date(fc, &len);
+	assert_int_equal(len, strlen("Thu, 01 Jan 1970 00:00:00 GMT"));
+	assert_int_equal(strlen(d), len);
+	assert_string_equal(d + len - 4, " GMT");
+	assert_ptr_equal(feed_cache_date(fc, NULL), d);
+	feed_cache_free(fc);
+}
+
 int
 main(void)
 {
@@ -186,6 +232,8 @@ main(void)
 		cmocka_unit_test(test_seal_validators_and_gzip),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_file_segments),
+		cmocka_unit_test(test_aliases),
+		cmocka_unit_test(test_date),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,8 +1,9 @@
 /*
  * test_http.c — the HTTP layer in-process: the route table, auth, errors,
- * feeds with ETag / 304 / gzip, metrics.  The server runs on 127.0.0.1
- * port 0 in a forked child over a real store; the parent is the client
- * (libcurl, blocking).
+ * feeds with ETag / 304 / gzip, metrics, and the hits feed_fast.c answers
+ * before evhttp (byte for byte evhttp's reply).  The server runs on
+ * 127.0.0.1 port 0 in a forked child over a real store; the parent is the
+ * client (libcurl, blocking; raw sockets where the bytes matter).
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -11,6 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -31,6 +36,9 @@
 #include "xmalloc.h"
 
 #define TOKEN	"test-admin-token-0123456789"
+/* The send buffer of the server's sockets: replies larger than this are
+ * written in pieces (the kernel's own, autotuned, holds megabytes). */
+#define SERVER_SNDBUF	4096
 
 static struct {
 	char	dir[64];
@@ -142,6 +150,25 @@ seed_postings(struct store *st)
 	posting_list_clear(&entries);
 }
 
+/* The listening socket on port, whose settings accepted sockets take. */
+static void
+small_send_buffers(int port)
+{
+	struct sockaddr_in sin;
+	socklen_t len;
+	int fd, size = SERVER_SNDBUF;
+
+	for (fd = 3; fd < 1024; fd++) {
+		len = sizeof(sin);
+		if (getsockname(fd, (struct sockaddr *)&sin, &len) == 0 &&
+		    sin.sin_family == AF_INET && ntohs(sin.sin_port) == port &&
+		    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size,
+		    sizeof(size)) == 0)
+			return;
+	}
+	_exit(1);
+}
+
 static int
 setup(void **state)
 {
@@ -185,6 +212,7 @@ setup(void **state)
 		d.d_http = http_server_new(&d, "127.0.0.1", 0, &fx.port);
 		if (d.d_http == NULL)
 			_exit(1);
+		small_send_buffers(fx.port);
 		xasprintf(&d.d_base_url, "http://127.0.0.1:%d", fx.port);
 		if (write(pipefd[1], &fx.port, sizeof(fx.port)) !=
 		    sizeof(fx.port))
@@ -384,6 +412,200 @@ test_health_and_metrics(void **state)
 	reply_free(&r);
 }
 
+/* --- raw connections ------------------------------------------------ */
+
+/* A connection to the server; rcvbuf > 0 shrinks the client's window. */
+static int
+raw_connect(int rcvbuf)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct timeval tv = { 10, 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	if (rcvbuf > 0)
+		assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf)), 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	sin.sin_port = htons(fx.port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	return fd;
+}
+
+static void
+raw_send(int fd, const char *text)
+{
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/*
+ * One reply from fd into r (its header, CRLFs kept, and body); a reply to
+ * HEAD or a 304 has no body whatever its Content-Length says.
+ */
+static void
+raw_reply(int fd, int head, struct reply *r)
+{
+	char chunk[4096], value[32];
+	const char *end;
+	size_t want, n;
+	ssize_t got;
+
+	buf_init(&r->headers, 1 << 16);
+	buf_init(&r->body, 16 << 20);
+	/* Byte by byte up to the blank line: the body stays in the socket. */
+	while (r->headers.len < 4 || memcmp(r->headers.data +
+	    r->headers.len - 4, "\r\n\r\n", 4) != 0) {
+		if ((got = read(fd, chunk, 1)) != 1)
+			fail_msg("no reply header (%zu bytes)", r->headers.len);
+		assert_int_equal(buf_append(&r->headers, chunk, 1), 0);
+	}
+	assert_int_equal(buf_append(&r->headers, "", 1), 0);
+	r->headers.len--;
+	r->status = strtol(r->headers.data + 9, NULL, 10);
+	end = header(r, "Content-Length", value, sizeof(value));
+	want = head || r->status == 304 ? 0 : strtoul(end, NULL, 10);
+	while (r->body.len < want) {
+		n = want - r->body.len < sizeof(chunk) ? want - r->body.len :
+		    sizeof(chunk);
+		if ((got = read(fd, chunk, n)) <= 0)
+			fail_msg("body cut at %zu of %zu", r->body.len, want);
+		assert_int_equal(buf_append(&r->body, chunk, got), 0);
+	}
+}
+
+/* The header without its Date line. */
+static void
+without_date(const struct reply *r, char *out, size_t outlen)
+{
+	const char *d = strstr(r->headers.data, "\r\nDate: "), *e;
+
+	assert_non_null(d);
+	e = strstr(d + 2, "\r\n");
+	snprintf(out, outlen, "%.*s%s", (int)(d - r->headers.data),
+	    r->headers.data, e);
+}
+
+/*
+ * The same reply from feed_fast.c and from evhttp (a header outside
+ * feed_fast.c's list sends a request to evhttp), but for the Date.
+ */
+static void
+test_fast_hit_as_evhttp(void **state)
+{
+	static const char *const paths[] = { "/feeds/all.atom",
+	    "/feeds/all.rss?limit=4", "/feeds/all.json?category=%E7%A6%8F"
+	    "%E7%A5%89", NULL };
+	static const char *const encodings[] = { "", "Accept-Encoding: gzip, "
+	    "deflate\r\n", "Accept-Encoding: gzip;q=0\r\n", NULL };
+	char text[1024], fast[8192], slow[8192];
+	const char *const *p, *const *e;
+	struct reply first, r, ev;
+	int fd = raw_connect(0), evfd = raw_connect(0);
+
+	for (p = paths; *p; p++)
+		for (e = encodings; *e; e++) {
+			snprintf(text, sizeof(text), "GET %s HTTP/1.1\r\n"
+			    "Host: 127.0.0.1\r\nUser-Agent: test\r\n%s\r\n",
+			    *p, *e);
+			/* The first names the target; the next is a hit. */
+			raw_send(fd, text);
+			raw_reply(fd, 0, &first);
+			raw_send(fd, text);
+			raw_reply(fd, 0, &r);
+			snprintf(text, sizeof(text), "GET %s HTTP/1.1\r\n"
+			    "Host: 127.0.0.1\r\nUser-Agent: test\r\n%s"
+			    "X-Evhttp: please\r\n\r\n", *p, *e);
+			raw_send(evfd, text);
+			raw_reply(evfd, 0, &ev);
+			assert_int_equal(r.status, 200);
+			assert_non_null(strstr(r.headers.data,
+			    "\r\nX-Tsunagu-Cache: hit\r\n"));
+			without_date(&r, fast, sizeof(fast));
+			without_date(&ev, slow, sizeof(slow));
+			assert_string_equal(fast, slow);
+			assert_int_equal(r.body.len, first.body.len);
+			assert_memory_equal(r.body.data, ev.body.data,
+			    r.body.len);
+			reply_free(&first);
+			reply_free(&r);
+			reply_free(&ev);
+		}
+	close(fd);
+	close(evfd);
+}
+
+/*
+ * A hit the socket does not take at once (the client's window is small
+ * and it reads late): the rest follows, and evhttp then answers on the
+ * same connection as before — a 304, HEAD, a hit again, two requests in
+ * one write (evhttp's), and Connection: close.
+ */
+static void
+test_fast_rest_and_after(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	char text[512], etag[128];
+	struct reply ref, r, r2;
+	int fd = raw_connect(0), slow = raw_connect(2048);
+	ssize_t got;
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &ref);		/* names the target */
+	assert_int_equal(ref.status, 200);
+	header(&ref, "ETag", etag, sizeof(etag));
+	/* More than the server's socket holds (setup()). */
+	assert_true(ref.body.len > 2 * SERVER_SNDBUF);
+	close(fd);
+
+	raw_send(slow, get);
+	usleep(200 * 1000);		/* the server writes what it can */
+	raw_reply(slow, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, ref.body.len);
+	assert_memory_equal(r.body.data, ref.body.data, r.body.len);
+	reply_free(&r);
+
+	snprintf(text, sizeof(text), "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\nIf-None-Match: %s\r\n\r\n", etag);
+	raw_send(slow, text);
+	raw_reply(slow, 0, &r);
+	assert_int_equal(r.status, 304);
+	reply_free(&r);
+	raw_send(slow, "HEAD /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_reply(slow, 1, &r);
+	assert_int_equal(r.status, 200);
+	header(&r, "Content-Length", text, sizeof(text));
+	assert_int_equal(strtoul(text, NULL, 10), ref.body.len);
+	reply_free(&r);
+	raw_send(slow, get);
+	raw_reply(slow, 0, &r);
+	assert_int_equal(r.body.len, ref.body.len);
+	reply_free(&r);
+
+	snprintf(text, sizeof(text), "%s%s", get, get);
+	raw_send(slow, text);
+	raw_reply(slow, 0, &r);
+	raw_reply(slow, 0, &r2);
+	assert_int_equal(r.body.len, ref.body.len);
+	assert_memory_equal(r2.body.data, ref.body.data, r2.body.len);
+	reply_free(&r);
+	reply_free(&r2);
+
+	raw_send(slow, "GET /feeds/all.atom HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n");
+	raw_reply(slow, 0, &r);
+	assert_non_null(strstr(r.headers.data, "\r\nConnection: close\r\n"));
+	assert_int_equal(r.body.len, ref.body.len);
+	reply_free(&r);
+	got = read(slow, text, sizeof(text));
+	assert_int_equal(got, 0);	/* closed */
+	close(slow);
+	reply_free(&ref);
+}
+
 int
 main(void)
 {
@@ -393,6 +615,8 @@ main(void)
 		cmocka_unit_test(test_feed_caching),
 		cmocka_unit_test(test_paging),
 		cmocka_unit_test(test_health_and_metrics),
+		cmocka_unit_test(test_fast_hit_as_evhttp),
+		cmocka_unit_test(test_fast_rest_and_after),
 	};
 	int rc;
 
