@@ -22,6 +22,12 @@ if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$root" --buildtype=release -Dtests=enabled \
 	    >/dev/null
 fi
+# The other benchmarks set the build up without tests (run_all.sh runs
+# them first): dedup_bench is a test tool.
+if ! ninja -C "$build" -t targets all 2>/dev/null |
+    grep -q '^tests/tools/dedup_bench:'; then
+	meson configure "$build" -Dtests=enabled >/dev/null
+fi
 ninja -C "$build" tests/tools/dedup_bench >/dev/null
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/tsunagu-dedup-bench-XXXXXX")"
