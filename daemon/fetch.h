@@ -77,7 +77,8 @@ struct fetch_request {
 	 * may be 0) without "Expect: 100-continue".  fq_headers is NULL or
 	 * a NULL-terminated list of "Name: value" lines (copied) added to
 	 * the request; a line with a CR, LF or other control character is
-	 * refused (fetch_start() fails).
+	 * refused (fetch_start() fails).  A GET asks for every content
+	 * coding libcurl decodes; a POST for none (its answer is a status).
 	 */
 	const char		*fq_method;
 	const void		*fq_body;

@@ -245,30 +245,24 @@ event_matches(const struct posting_filter *f, const struct posting *now,
 }
 
 /*
- * Fans one batch out; the number of events, 0 when none was left.  The
- * deliveries made go to the deliverer at once (webhook_offer()); *left
- * counts those it could not look at.
+ * Fans a batch of events ev[0..n) out (and frees them); the number of
+ * events, or -1.  The deliveries made go to the deliverer at once
+ * (webhook_offer()); *left counts those it could not look at.
  */
 static int
-dispatch_batch(struct outbox *ob, struct receiver *rc, size_t nrc,
-    const struct webhook_target *wt, size_t nt, size_t *made, size_t *left)
+dispatch_batch(struct outbox *ob, struct outbox_event *ev, size_t n,
+    struct receiver *rc, size_t nrc, const struct webhook_target *wt,
+    size_t nt, size_t *made, size_t *left)
 {
 	struct daemon *d = ob->ob_daemon;
-	struct outbox_event *ev;
 	struct outbox_fanout *fo;
 	struct posting *now, *before;
 	const char **names;
 	int64_t *ids;
 	char *wids;
-	size_t n, i, j, total = 0;
+	size_t i, j, total = 0;
 	int rc_ = -1;
 
-	if (store_outbox_pending(d->d_store, OUTBOX_BATCH, &ev, &n) == -1)
-		return -1;
-	if (n == 0) {
-		free(ev);
-		return 0;
-	}
 	fo = xcalloc(n, sizeof(*fo));
 	names = xcalloc(n * (nrc ? nrc : 1), sizeof(*names));
 	ids = xcalloc(n * (nrc ? nrc : 1), sizeof(*ids));
@@ -311,26 +305,47 @@ dispatch_batch(struct outbox *ob, struct receiver *rc, size_t nrc,
 	return rc_;
 }
 
+/* Dispatch everything now; the subscribers are read only when there is
+ * an event (the poll finds none most of the time). */
 int
 outbox_run(struct outbox *ob)
 {
 	struct daemon *d = ob->ob_daemon;
-	struct webhook_target *wt;
-	struct receiver *rc;
-	size_t nt, nrc, made = 0, left = 0;
-	int batches, n, total = 0;
+	struct webhook_target *wt = NULL;
+	struct receiver *rc = NULL;
+	struct outbox_event *ev;
+	size_t nt = 0, nrc = 0, nev, made = 0, left = 0;
+	int batches, n = 0, loaded = 0, total = 0;
 
-	if (store_webhook_targets(d->d_store, &wt, &nt) == -1)
-		return -1;
-	rc = receivers(wt, nt, &nrc);
 	for (batches = 0; batches < OUTBOX_MAX_BATCHES; batches++) {
-		if ((n = dispatch_batch(ob, rc, nrc, wt, nt, &made,
+		if (store_outbox_pending(d->d_store, OUTBOX_BATCH, &ev,
+		    &nev) == -1) {
+			n = -1;
+			break;
+		}
+		if (nev == 0) {
+			free(ev);
+			n = 0;
+			break;
+		}
+		if (!loaded) {
+			if (store_webhook_targets(d->d_store, &wt, &nt) == -1) {
+				store_outbox_events_free(ev, nev);
+				n = -1;
+				break;
+			}
+			rc = receivers(wt, nt, &nrc);
+			loaded = 1;
+		}
+		if ((n = dispatch_batch(ob, ev, nev, rc, nrc, wt, nt, &made,
 		    &left)) <= 0)
 			break;
 		total += n;
 	}
-	receivers_free(rc, nrc);
-	store_webhook_targets_free(wt, nt);
+	if (loaded) {
+		receivers_free(rc, nrc);
+		store_webhook_targets_free(wt, nt);
+	}
 	if (n == -1)
 		return -1;
 	ob->ob_stats.obs_events += (uint64_t)total;

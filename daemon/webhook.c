@@ -11,7 +11,11 @@
  * flush waits (FLUSH_DEFER_MS at most, FLUSH_MAX outcomes at most) so
  * that the loop sends and reads first: an endpoint that has more to send
  * and the last request of a burst flush on the same turn.  A crash in
- * between only sends those deliveries again, with their webhook-id.
+ * between only sends those deliveries again, with their webhook-id.  A
+ * fan-out to a thousand endpoints takes tens of ms: FLUSH_DEFER_MS is
+ * longer than that, so its outcomes are written once, after its last
+ * answer, instead of in the middle, where the writes would hold back the
+ * requests still to go.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,7 +44,7 @@
 #define SCAN_PER_ENDPOINT	64
 #define SCAN_MAX		8192
 /* Outcomes wait this long at most, and this many, while a burst runs. */
-#define FLUSH_DEFER_MS		20
+#define FLUSH_DEFER_MS		100
 #define FLUSH_MAX		1024
 
 struct send;

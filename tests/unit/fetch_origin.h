@@ -323,6 +323,21 @@ route_ua(struct env *env, struct evhttp_request *req, const char *arg)
 	reply(req, 200, ua, strlen(ua));
 }
 
+/* The method, and the X-Test header when there is one. */
+static void
+route_method(struct env *env, struct evhttp_request *req, const char *arg)
+{
+	const char *x = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Test");
+	char out[64];
+
+	snprintf(out, sizeof(out), "%s%s%s",
+	    evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" :
+	    evhttp_request_get_command(req) == EVHTTP_REQ_GET ? "GET" : "other",
+	    x ? " " : "", x ? x : "");
+	reply(req, 200, out, strlen(out));
+}
+
 static const struct route {
 	const char	*prefix;
 	void		(*handler)(struct env *, struct evhttp_request *,
@@ -340,6 +355,7 @@ static const struct route {
 	{ "/slow", route_slow },
 	{ "/headers/", route_headers },
 	{ "/ua", route_ua },
+	{ "/method", route_method },
 };
 
 static void

@@ -342,6 +342,45 @@ test_user_agent(void **state)
 	assert_string_equal(g->body, FETCH_DEFAULT_USER_AGENT);
 }
 
+/*
+ * Easy handles are kept for the next transfer (one at a time here: the
+ * same handle each time): nothing of a request — method, headers, user
+ * agent, redirect limit, no content coding for a POST — reaches the next.
+ */
+static void
+test_handle_reuse(void **state)
+{
+	struct env *env = *state;
+	const char *const headers[] = { "X-Test: 1", NULL };
+	struct fetch_request *fq;
+	struct got *g;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		fq = request(env, "/redir/1");
+		fq->fq_method = "POST";
+		fq->fq_body = "x";
+		fq->fq_body_len = 1;
+		fq->fq_headers = headers;
+		fq->fq_user_agent = "poster/1";
+		fq->fq_max_redirects = 0;
+		g = fetch_one(env, fq);
+		assert_int_equal(g->err, FETCH_OK);
+		assert_int_equal(g->status, 302);
+		g = fetch_path(env, "/method");
+		assert_string_equal(g->body, "GET");
+		g = fetch_path(env, "/gzip/small");
+		assert_string_equal(g->body, "hello, decoded world");
+	}
+	g = fetch_path(env, "/redir/1");
+	assert_string_equal(g->body, "end");
+	fq = request(env, "/method");
+	fq->fq_method = "POST";
+	fq->fq_headers = headers;
+	g = fetch_one(env, fq);
+	assert_string_equal(g->body, "POST 1");
+}
+
 /* libcurl's messages reach our log at trace level. */
 static void
 test_trace(void **state)
@@ -388,6 +427,7 @@ main(void)
 		T(test_start_from_callback),
 		T(test_header_bounds),
 		T(test_user_agent),
+		T(test_handle_reuse),
 		T(test_trace),
 		cmocka_unit_test(test_error_codes),
 #undef T
