@@ -26,6 +26,12 @@
 #define OUTBOX_PURGE_MS		(3600 * 1000LL)
 #define RECOVER_PAGE		512
 
+/* A subscriber that can receive, with its filter parsed. */
+struct receiver {
+	const char		*rc_name;	/* borrowed from the targets */
+	struct posting_filter	 rc_filter;
+};
+
 struct outbox {
 	struct daemon		*ob_daemon;
 	struct event		*ob_ev;		/* a run on the next turn */
@@ -33,19 +39,27 @@ struct outbox {
 	int			 ob_poked;
 	int64_t			 ob_last_purge;
 	struct outbox_stats	 ob_stats;
+	/*
+	 * The subscribers as the last run read them, filters parsed: read
+	 * again only after the store said one changed (a fan-out to a
+	 * thousand does not read and parse a thousand rows each time).
+	 */
+	struct webhook_target	*ob_targets;
+	size_t			 ob_ntargets;
+	struct receiver		*ob_receivers;
+	size_t			 ob_nreceivers;
+	int			 ob_have_targets;
 };
 
-/* A subscriber that can receive, with its filter parsed. */
-struct receiver {
-	const char		*rc_name;	/* borrowed from the targets */
-	struct posting_filter	 rc_filter;
-};
+static void	targets_forget(struct outbox *);
 
 static void
 outbox_hook(void *arg, int what)
 {
 	struct outbox *ob = arg;
 
+	if (what & STORE_HOOK_SUBSCRIBERS)
+		ob->ob_have_targets = 0;	/* freed by the next run */
 	if (what & STORE_HOOK_OUTBOX)
 		outbox_poke(ob);
 	if ((what & STORE_HOOK_POSTINGS) && ob->ob_daemon->d_hub != NULL)
@@ -117,6 +131,7 @@ outbox_free(struct outbox *ob)
 	if (ob == NULL)
 		return;
 	store_set_change_hook(ob->ob_daemon->d_store, NULL, NULL);
+	targets_forget(ob);
 	timer_free(ob->ob_poll);
 	event_free(ob->ob_ev);
 	free(ob);
@@ -305,17 +320,42 @@ dispatch_batch(struct outbox *ob, struct outbox_event *ev, size_t n,
 	return rc_;
 }
 
-/* Dispatch everything now; the subscribers are read only when there is
- * an event (the poll finds none most of the time). */
+static void
+targets_forget(struct outbox *ob)
+{
+	receivers_free(ob->ob_receivers, ob->ob_nreceivers);
+	store_webhook_targets_free(ob->ob_targets, ob->ob_ntargets);
+	ob->ob_receivers = NULL;
+	ob->ob_targets = NULL;
+	ob->ob_nreceivers = ob->ob_ntargets = 0;
+	ob->ob_have_targets = 0;
+}
+
+/* The subscribers as they are now: the cache, or read again. */
+static int
+targets(struct outbox *ob)
+{
+	if (ob->ob_have_targets)
+		return 0;
+	targets_forget(ob);
+	if (store_webhook_targets(ob->ob_daemon->d_store, &ob->ob_targets,
+	    &ob->ob_ntargets) == -1)
+		return -1;
+	ob->ob_receivers = receivers(ob->ob_targets, ob->ob_ntargets,
+	    &ob->ob_nreceivers);
+	ob->ob_have_targets = 1;
+	return 0;
+}
+
+/* Dispatch everything now; the subscribers are looked at only when there
+ * is an event (the poll finds none most of the time). */
 int
 outbox_run(struct outbox *ob)
 {
 	struct daemon *d = ob->ob_daemon;
-	struct webhook_target *wt = NULL;
-	struct receiver *rc = NULL;
 	struct outbox_event *ev;
-	size_t nt = 0, nrc = 0, nev, made = 0, left = 0;
-	int batches, n = 0, loaded = 0, total = 0;
+	size_t nev, made = 0, left = 0;
+	int batches, n = 0, total = 0;
 
 	for (batches = 0; batches < OUTBOX_MAX_BATCHES; batches++) {
 		if (store_outbox_pending(d->d_store, OUTBOX_BATCH, &ev,
@@ -328,23 +368,16 @@ outbox_run(struct outbox *ob)
 			n = 0;
 			break;
 		}
-		if (!loaded) {
-			if (store_webhook_targets(d->d_store, &wt, &nt) == -1) {
-				store_outbox_events_free(ev, nev);
-				n = -1;
-				break;
-			}
-			rc = receivers(wt, nt, &nrc);
-			loaded = 1;
+		if (targets(ob) == -1) {
+			store_outbox_events_free(ev, nev);
+			n = -1;
+			break;
 		}
-		if ((n = dispatch_batch(ob, ev, nev, rc, nrc, wt, nt, &made,
+		if ((n = dispatch_batch(ob, ev, nev, ob->ob_receivers,
+		    ob->ob_nreceivers, ob->ob_targets, ob->ob_ntargets, &made,
 		    &left)) <= 0)
 			break;
 		total += n;
-	}
-	if (loaded) {
-		receivers_free(rc, nrc);
-		store_webhook_targets_free(wt, nt);
 	}
 	if (n == -1)
 		return -1;

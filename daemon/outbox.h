@@ -9,6 +9,9 @@
  * reaches it.  Subscribers without a webhook and disabled ones get no
  * delivery (recovery makes them later).  Each event's body is rendered
  * once, so every delivery and redelivery of it carries the same bytes.
+ * The subscribers, filters parsed, are read when an event waits and kept
+ * until the store says one was added, changed or deleted
+ * (STORE_HOOK_SUBSCRIBERS).
  *
  * The store tells the outbox (store_set_change_hook) when a statement
  * added an event; the dispatch then runs on the next turn of the loop,

@@ -405,6 +405,8 @@ update_hook(void *arg, int op, const char *db, const char *table,
 		ch->ch_cb(ch->ch_arg, STORE_HOOK_OUTBOX);
 	else if (op == SQLITE_INSERT && strcmp(table, "posting_changes") == 0)
 		ch->ch_cb(ch->ch_arg, STORE_HOOK_POSTINGS);
+	else if (strcmp(table, "subscribers") == 0)
+		ch->ch_cb(ch->ch_arg, STORE_HOOK_SUBSCRIBERS);
 }
 
 int

@@ -836,13 +836,16 @@ int	 store_outbox_counts(struct store *, int64_t *pending_deliveries,
 	    int64_t *undispatched_events);
 /*
  * Calls cb(arg, what) when a statement of this connection adds an event
- * to the outbox (STORE_HOOK_OUTBOX) or changes a posting
- * (STORE_HOOK_POSTINGS), from inside SQLite and before the commit: cb
- * may only take note (and schedule work), never touch the store.  A NULL
- * cb removes the hook; remove it before store_close().
+ * to the outbox (STORE_HOOK_OUTBOX), changes a posting
+ * (STORE_HOOK_POSTINGS) or adds, changes or deletes a subscriber
+ * (STORE_HOOK_SUBSCRIBERS), from inside SQLite and before the commit
+ * (which may not come): cb may only take note (and schedule work), never
+ * touch the store.  A NULL cb removes the hook; remove it before
+ * store_close().
  */
 #define STORE_HOOK_OUTBOX	0x1
 #define STORE_HOOK_POSTINGS	0x2
+#define STORE_HOOK_SUBSCRIBERS	0x4
 int	 store_set_change_hook(struct store *, void (*cb)(void *, int what),
 	    void *arg);
 

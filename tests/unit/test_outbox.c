@@ -186,6 +186,48 @@ test_fanout_by_filter(void **state)
 	free(got);
 }
 
+/*
+ * The dispatcher keeps the subscribers it read between runs: a subscriber
+ * added, changed or deleted since is seen by the next event.
+ */
+static void
+test_subscribers_change_seen(void **state)
+{
+	struct fixture *fx = *state;
+	struct subscriber_def late = { .sbd_name = "late", .sbd_origin = "api",
+	    .sbd_webhook = "http://127.0.0.1:1/late", .sbd_secret = KAT_SECRET };
+	struct subscriber_patch patch = { .sbp_set_filter = 1 };
+	struct subscriber_info tokyo;
+	struct posting *p;
+	char *got;
+
+	p = make_entry("e1", "清掃", "232106");
+	fetch_entries(fx, &p, 1);
+	dispatch(fx);
+	got = deliveries(fx);
+	assert_string_equal(got, "acme:posting.created\n"
+	    "city-only:posting.created\n");
+	free(got);
+	/* One added, one filtered to Tokyo, one deleted (its deliveries
+	 * with it). */
+	assert_int_equal(store_subscriber_create(fx->d.d_store, &late,
+	    T0 / 1000), 0);
+	assert_int_equal(store_subscriber_get(fx->d.d_store, "tokyo", &tokyo),
+	    0);
+	patch.sbp_filter = tokyo.sb_filter;
+	assert_int_equal(store_subscriber_update(fx->d.d_store, "city-only",
+	    &patch, T0 / 1000), 0);
+	subscriber_info_free(&tokyo);
+	assert_int_equal(store_subscriber_delete(fx->d.d_store, "acme"), 0);
+	p = make_entry("e2", "防災", "232106");
+	fetch_entries(fx, &p, 1);
+	dispatch(fx);
+	got = deliveries(fx);
+	assert_string_equal(got, "city-only:posting.created\n"
+	    "late:posting.created\n");
+	free(got);
+}
+
 static void
 test_payload_once(void **state)
 {
@@ -422,6 +464,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fanout_by_filter, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_subscribers_change_seen,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_payload_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dispatch_twice_is_once,
