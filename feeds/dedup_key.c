@@ -738,6 +738,9 @@ dedup_keys_of(const struct posting *p, struct dedup_keys *k)
 {
 	k->dk_title = dedup_compare_title(p->pst_title);
 	k->dk_place = dedup_place_key(p->pst_place);
+	if (k->dk_place == NULL)
+		k->dk_place = dedup_title_venue(p->pst_title);
+	k->dk_address = dedup_address_key(p->pst_address);
 	/* A default tells no municipality from another. */
 	k->dk_area = p->pst_area_guessed ? NULL : xstrdup_opt(p->pst_area);
 	k->dk_url = dedup_canonical_url(p->pst_link);
@@ -762,9 +765,11 @@ dedup_keys_clear(struct dedup_keys *k)
 {
 	free(k->dk_title);
 	free(k->dk_place);
+	free(k->dk_address);
 	free(k->dk_area);
 	free(k->dk_url);
 	free(k->dk_origin);
 	k->dk_title = k->dk_place = k->dk_area = k->dk_url = NULL;
+	k->dk_address = NULL;
 	k->dk_origin = NULL;
 }

@@ -9,6 +9,7 @@
 #ifndef TSUNAGU_DEDUP_KEY_H
 #define TSUNAGU_DEDUP_KEY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "posting.h"
@@ -41,6 +42,20 @@ char	*dedup_title_key(const char *title);
 /* The comparison key of a place: normalize_compare_key(); NULL for NULL
  * or a place without letters. */
 char	*dedup_place_key(const char *place);
+
+/*
+ * Where an event happens (dedup_where.c).  dedup_title_venue(): the place
+ * key of the last parenthesized part of a title that names a facility
+ * ("(赤羽児童館)", "(高洲児童センター)"; not "(全3回)" nor "(亀有・新小岩)"),
+ * NULL when none does.  dedup_address_key(): normalize_compare_key() of
+ * an address without its prefecture and municipality ("東京都葛飾区お花茶屋
+ * 3-5-6": "お花茶屋356"), NULL for NULL or nothing left.
+ * dedup_address_town(): the bytes of such a key's town, the letters
+ * before its first digit ("お花茶屋"), 0 when shorter than two characters.
+ */
+char	*dedup_title_venue(const char *title);
+char	*dedup_address_key(const char *address);
+size_t	 dedup_address_town(const char *key);
 
 /*
  * The key titles are compared on (dedup_keys_of()): dedup_title_key()
@@ -115,7 +130,9 @@ char	*dedup_origin_key(const char *instance, const char *id);
  */
 struct dedup_keys {
 	char			*dk_title;	/* dedup_compare_title() */
-	char			*dk_place;	/* dedup_place_key() */
+	/* dedup_place_key(), or the venue the title names */
+	char			*dk_place;
+	char			*dk_address;	/* dedup_address_key() */
 	char			*dk_area;	/* pst_area, unless guessed */
 	char			*dk_url;	/* canonical link, not generic */
 	char			*dk_origin;	/* dedup_origin_key() */

@@ -49,6 +49,8 @@ better(const struct candidate *a, const struct candidate *b,
 		return ra > rb;
 	if (a->c_verdict.sv_score != b->c_verdict.sv_score)
 		return a->c_verdict.sv_score > b->c_verdict.sv_score;
+	if (a->c_verdict.sv_place != b->c_verdict.sv_place)
+		return a->c_verdict.sv_place > b->c_verdict.sv_place;
 	return older(&clusters[a->c_index], &clusters[b->c_index]);
 }
 
@@ -94,7 +96,9 @@ against(const struct sim_record *r, const struct match_cluster *c,
 		if (best == -1 || rule_rank(v.sv_rule) >
 		    rule_rank(out->c_verdict.sv_rule) ||
 		    (rule_rank(v.sv_rule) == rule_rank(out->c_verdict.sv_rule)
-		    && v.sv_score > out->c_verdict.sv_score)) {
+		    && (v.sv_score > out->c_verdict.sv_score ||
+		    (v.sv_score == out->c_verdict.sv_score &&
+		    v.sv_place > out->c_verdict.sv_place)))) {
 			best = (int)i;
 			out->c_verdict = v;
 		}
@@ -107,9 +111,58 @@ against(const struct sim_record *r, const struct match_cluster *c,
 	return 0;
 }
 
+/* 1 when verdict a is stronger than b: the rule, the score, the place. */
+static int
+stronger(const struct sim_verdict *a, const struct sim_verdict *b)
+{
+	int ra = rule_rank(a->sv_rule), rb = rule_rank(b->sv_rule);
+
+	if (ra != rb)
+		return ra > rb;
+	if (a->sv_score != b->sv_score)
+		return a->sv_score > b->sv_score;
+	return a->sv_place > b->sv_place;
+}
+
+/*
+ * 1 when a record of the same fetch still to be placed, of the record's
+ * day, matches the cluster more strongly than the record does: of two
+ * rows of one title at one hour, the one whose address the cluster's
+ * venue names is its (お花茶屋 and 西新小岩).
+ */
+static int
+a_rival_is_stronger(const struct sim_record *r, const struct candidate *c,
+    const struct match_cluster *cluster,
+    const struct sim_record *const *rivals, size_t nrivals,
+    const struct sim_params *sp)
+{
+	struct candidate rc;
+	size_t i;
+
+	for (i = 0; i < nrivals; i++) {
+		if (rivals[i] == r ||
+		    rivals[i]->sr_when.dw_day != r->sr_when.dw_day)
+			continue;
+		memset(&rc, 0, sizeof(rc));
+		if (against(rivals[i], cluster, sp, &rc) == 0 &&
+		    stronger(&rc.c_verdict, &c->c_verdict))
+			return 1;
+	}
+	return 0;
+}
+
 void
 dedup_match(const struct sim_record *r, const struct match_cluster *clusters,
     size_t n, const struct sim_params *sp, struct match_result *out)
+{
+	dedup_match_rivals(r, clusters, n, NULL, 0, sp, out);
+}
+
+void
+dedup_match_rivals(const struct sim_record *r,
+    const struct match_cluster *clusters, size_t n,
+    const struct sim_record *const *rivals, size_t nrivals,
+    const struct sim_params *sp, struct match_result *out)
 {
 	struct candidate *cand, tmp;
 	size_t ncand = 0, i, j, nchosen;
@@ -139,10 +192,18 @@ dedup_match(const struct sim_record *r, const struct match_cluster *clusters,
 		free(cand);
 		return;
 	}
+	if (nrivals > 0 && a_rival_is_stronger(r, &cand[0],
+	    &clusters[cand[0].c_index], rivals, nrivals, sp)) {
+		out->mr_wait = 1;
+		out->mr_verdict = cand[0].c_verdict;
+		free(cand);
+		return;
+	}
 	if (ncand > 1 && rule_rank(cand[1].c_verdict.sv_rule) ==
 	    rule_rank(cand[0].c_verdict.sv_rule) &&
 	    cand[0].c_verdict.sv_score - cand[1].c_verdict.sv_score <
 	    sp->sp_ambiguity &&
+	    cand[1].c_verdict.sv_place >= cand[0].c_verdict.sv_place &&
 	    !dedup_clusters_compatible(&clusters[cand[0].c_index],
 	    &clusters[cand[1].c_index], sp)) {
 		out->mr_ambiguous = 1;

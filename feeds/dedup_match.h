@@ -11,9 +11,13 @@
  *      member conflicts with it (a hard rule; the same source among them:
  *      one cluster never holds two items of one source).
  *   2. The best eligible cluster is taken: the stronger rule, then the
- *      higher score, then the older first-seen, then the smaller id.
+ *      higher score, then the place the addresses or venues confirm
+ *      (sv_place), then the older first-seen, then the smaller id.  A
+ *      record of the same fetch that would take it more strongly goes
+ *      first (dedup_match_rivals()).
  *   3. When the runner-up is as good (same rule, score within
- *      sp_ambiguity) but conflicts with the best, the record is ambiguous
+ *      sp_ambiguity, a place no less sure) but conflicts with the best,
+ *      the record is ambiguous
  *      — say an untimed record beside a 10:00 and a 13:30 session — and
  *      joins none.
  *   4. Every other eligible cluster that conflicts with none of the chosen
@@ -41,6 +45,7 @@ struct match_result {
 	int			*mr_merged;	/* clusters merged into mr_join */
 	size_t			 mr_nmerged;
 	int			 mr_ambiguous;	/* matched two that conflict */
+	int			 mr_wait;	/* a rival takes it better */
 	/* The record against the member it matched best. */
 	int			 mr_cluster;	/* that member's cluster */
 	int			 mr_member;	/* its index there */
@@ -50,6 +55,17 @@ struct match_result {
 /* out->mr_merged is allocated: match_result_free(). */
 void	dedup_match(const struct sim_record *, const struct match_cluster *,
 	    size_t n, const struct sim_params *, struct match_result *out);
+/*
+ * The same, given the records of the record's fetch still to be placed
+ * (its rivals: records of one source are never one event).  When one of
+ * them of the same day matches the best cluster more strongly, the record
+ * joins nothing and mr_wait is set: the caller places it after the
+ * others of the fetch, as it does an ambiguous one.
+ */
+void	dedup_match_rivals(const struct sim_record *,
+	    const struct match_cluster *, size_t n,
+	    const struct sim_record *const *rivals, size_t nrivals,
+	    const struct sim_params *, struct match_result *out);
 void	match_result_free(struct match_result *);
 
 /* 1 when no record of a conflicts with a record of b. */

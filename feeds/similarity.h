@@ -16,7 +16,11 @@
  * or when its score reaches the
  * threshold; it is never one event when a hard rule tells them apart:
  * the same source, another municipality, another day, another start
- * time, another end day, another place.  The weights and the threshold
+ * time, another end day, another place, an address in another town.
+ * Where neither gives a place, an address does: one town's name in the
+ * other's venue (お花茶屋 and お花茶屋スポーツセンター), or one address,
+ * makes sv_place 1, which decides between two clusters of one score
+ * (dedup_match.h).  The weights and the threshold
  * come from the labeled set in tests/data/dedup/ (tests/tools/dedup_eval.c
  * tunes them on one part and reports on the other); sim_default_params
  * holds what that tuning chose.
@@ -46,6 +50,7 @@ struct sim_record {
 	 * each comparison). */
 	const struct sim_grams	*sr_title_grams;
 	const char		*sr_place;	/* dedup_place_key() */
+	const char		*sr_address;	/* dedup_address_key() */
 	const char		*sr_area;	/* 6-digit code (or 2-digit) */
 	const char		*sr_url;	/* canonical, not generic */
 	const char		*sr_origin;	/* dedup_origin_key() */
@@ -58,6 +63,10 @@ struct sim_params {
 	double	sp_overlap_weight;	/* of the title's overlap coefficient */
 	double	sp_lcs_weight;		/* of the title's common subsequence */
 	double	sp_place_min;		/* places less alike: two events */
+	/* How much lower the threshold is when the place is one for sure
+	 * (sv_place 1): a volunteer's task at a named event at one venue
+	 * and hour (子ども服の交換会 受付ボランティア). */
+	double	sp_place_relief;
 	double	sp_time_bonus;		/* both timed, same start */
 	int	sp_time_tolerance;	/* minutes two starts may differ */
 	double	sp_ambiguity;		/* see dedup_match.h */
@@ -82,7 +91,8 @@ struct sim_verdict {
 	enum sim_rule	 sv_rule;
 	double		 sv_score;	/* 0..1; 1 for the exact rules */
 	double		 sv_title;	/* the title's similarity */
-	double		 sv_place;	/* the place's, -1 unknown */
+	double		 sv_place;	/* the place's, -1 unknown; 1 when
+					 * the addresses say one place */
 	const char	*sv_why;	/* static words: the rule or conflict */
 };
 

@@ -314,7 +314,9 @@ assign_key(struct dedup_rec *r, enum identity_mode mode)
 
 /* --- the entries table ---------------------------------------------------- */
 
-/* Binds the record's keys to ?first.. (12 parameters). */
+/* Binds the record's keys to ?first.. (12 parameters: title, place,
+ * area, url, origin, content key, start, day, start minute, end day, end
+ * minute, address). */
 static int
 bind_keys(struct store *st, sqlite3_stmt *stmt, int first,
     const struct dedup_rec *r)
@@ -326,6 +328,9 @@ bind_keys(struct store *st, sqlite3_stmt *stmt, int first,
 	    r->dr_posting->pst_start };
 	int i, rc = SQLITE_OK;
 
+	rc = k->dk_address ? sqlite3_bind_text(stmt, first + 11,
+	    k->dk_address, -1, SQLITE_TRANSIENT) :
+	    sqlite3_bind_null(stmt, first + 11);
 	for (i = 0; i < 7 && rc == SQLITE_OK; i++)
 		rc = text[i] ? sqlite3_bind_text(stmt, first + i, text[i], -1,
 		    SQLITE_TRANSIENT) : sqlite3_bind_null(stmt, first + i);
@@ -369,10 +374,10 @@ dedup_entry_insert(struct dedup_fetch *df, const struct dedup_rec *r,
 	    "first_seen, last_seen, doc, kind, identity, match_rule, "
 	    "match_source, match_key, title_key, place_key, area, url_key, "
 	    "origin_key, content_key, start, event_day, start_min, end_day, "
-	    "end_min, match_score, match_title, match_place) "
+	    "end_min, address_key, match_score, match_title, match_place) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
 	    "?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-	    "?25)";
+	    "?25, ?26)";
 	struct store *st = df->df_st;
 	sqlite3_stmt *stmt;
 	int rc = -1;
@@ -382,9 +387,9 @@ dedup_entry_insert(struct dedup_fetch *df, const struct dedup_rec *r,
 	    posting_id, r->dr_digest, df->df_now, r->dr_doc, df->df_kind,
 	    r->dr_identity, why->dw_rule, why->dw_source, why->dw_key) == 0 &&
 	    bind_keys(st, stmt, 12, r) == 0 &&
-	    bind_real(st, stmt, 23, why->dw_score) == 0 &&
-	    bind_real(st, stmt, 24, why->dw_title) == 0 &&
-	    bind_real(st, stmt, 25, why->dw_place) == 0)
+	    bind_real(st, stmt, 24, why->dw_score) == 0 &&
+	    bind_real(st, stmt, 25, why->dw_title) == 0 &&
+	    bind_real(st, stmt, 26, why->dw_place) == 0)
 		rc = store_step_done(st, stmt, __func__);
 	return rc;
 }
@@ -397,8 +402,8 @@ dedup_entry_update(struct dedup_fetch *df, const struct dedup_rec *r)
 	    "kind = ?6, identity = ?7, missing = 0, gone = 0, "
 	    "title_key = ?8, place_key = ?9, area = ?10, url_key = ?11, "
 	    "origin_key = ?12, content_key = ?13, start = ?14, "
-	    "event_day = ?15, start_min = ?16, end_day = ?17, end_min = ?18 "
-	    "WHERE source = ?1 AND entry_key = ?2";
+	    "event_day = ?15, start_min = ?16, end_day = ?17, end_min = ?18, "
+	    "address_key = ?19 WHERE source = ?1 AND entry_key = ?2";
 	struct store *st = df->df_st;
 	sqlite3_stmt *stmt;
 	int rc = -1;
@@ -421,8 +426,8 @@ entry_seen(struct dedup_fetch *df, const struct dedup_rec *r)
 	    "UPDATE entries SET last_seen = ?3, missing = 0, "
 	    "title_key = ?4, place_key = ?5, area = ?6, url_key = ?7, "
 	    "origin_key = ?8, content_key = ?9, start = ?10, "
-	    "event_day = ?11, start_min = ?12, end_day = ?13, end_min = ?14 "
-	    "WHERE source = ?1 AND entry_key = ?2";
+	    "event_day = ?11, start_min = ?12, end_day = ?13, end_min = ?14, "
+	    "address_key = ?15 WHERE source = ?1 AND entry_key = ?2";
 	sqlite3_stmt *stmt;
 
 	if ((stmt = store_stmt(df->df_st, sql)) == NULL ||
@@ -731,25 +736,43 @@ sort_out(struct dedup_fetch *df, struct keyed *sorted, size_t n,
  * of them), then is placed anyway.
  */
 static int
+by_day(const void *a, const void *b)
+{
+	const struct dedup_rec *x = *(struct dedup_rec *const *)a;
+	const struct dedup_rec *y = *(struct dedup_rec *const *)b;
+	int32_t dx = x->dr_sim.sr_when.dw_day, dy = y->dr_sim.sr_when.dw_day;
+
+	return (dx > dy) - (dx < dy);
+}
+
+static int
 place_all(struct dedup_fetch *df, struct dedup_rec **pending, size_t n)
 {
 	size_t i, k, last;
-	int rc;
+	int rc = 0;
 
+	df->df_by_day = xcalloc(n + 1, sizeof(*df->df_by_day));
+	memcpy(df->df_by_day, pending, n * sizeof(*pending));
+	df->df_nby_day = n;
+	qsort(df->df_by_day, n, sizeof(*df->df_by_day), by_day);
 	do {
 		last = n;
 		for (i = k = 0; i < n; i++) {
 			if ((rc = dedup_place(df, pending[i], 1)) == -1)
-				return -1;
+				goto done;
 			if (rc == 1)
 				pending[k++] = pending[i];
 		}
 		n = k;
 	} while (n > 0 && n < last);
-	for (i = 0; i < n; i++)
-		if (dedup_place(df, pending[i], 0) == -1)
-			return -1;
-	return 0;
+	rc = 0;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = dedup_place(df, pending[i], 0);
+ done:
+	free(df->df_by_day);
+	df->df_by_day = NULL;
+	df->df_nby_day = 0;
+	return rc == -1 ? -1 : 0;
 }
 
 static int

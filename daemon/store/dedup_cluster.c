@@ -110,7 +110,8 @@ load_members(struct store *st, struct cand *c, const struct dedup_rec *self,
 {
 	static const char sql[] =
 	    "SELECT source, entry_key, title_key, place_key, area, url_key, "
-	    "origin_key, event_day, start_min, end_day, end_min FROM entries "
+	    "origin_key, event_day, start_min, end_day, end_min, address_key "
+	    "FROM entries "
 	    "WHERE posting_id = ?1 AND gone = 0 ORDER BY source, entry_key";
 	struct member *m;
 	sqlite3_stmt *stmt;
@@ -146,6 +147,7 @@ load_members(struct store *st, struct cand *c, const struct dedup_rec *self,
 		    DEDUP_NO_DAY);
 		m->m_keys.dk_when.dw_end_minute = (int)col_int_or(stmt, 10,
 		    -1);
+		m->m_keys.dk_address = store_column_str(stmt, 11);
 	}
 	store_reset(stmt);
 	if (rc == -1)
@@ -442,14 +444,49 @@ place_changed(struct dedup_fetch *df, struct dedup_rec *r)
 	return rc;
 }
 
+/*
+ * The records of the fetch not yet placed, of r's day (df_by_day is
+ * sorted by day): what dedup_match_rivals() weighs r against.  The array
+ * is allocated; *n is its length.
+ */
+static const struct sim_record **
+rivals_of(const struct dedup_fetch *df, const struct dedup_rec *r, size_t *n)
+{
+	const struct sim_record **out;
+	int32_t day = r->dr_sim.sr_when.dw_day;
+	size_t lo = 0, hi = df->df_nby_day, mid;
+	struct dedup_rec *x;
+
+	*n = 0;
+	if (day == DEDUP_NO_DAY || df->df_nby_day == 0)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (df->df_by_day[mid]->dr_sim.sr_when.dw_day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	out = NULL;
+	for (; lo < df->df_nby_day &&
+	    (x = df->df_by_day[lo])->dr_sim.sr_when.dw_day == day; lo++) {
+		if (x == r || x->dr_placed || x->dr_found)
+			continue;
+		out = xreallocarray(out, *n + 1, sizeof(*out));
+		out[(*n)++] = &x->dr_sim;
+	}
+	return out;
+}
+
 int
 dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 {
 	struct dedup_why why;
 	struct match_cluster *mc = NULL;
+	const struct sim_record **rivals = NULL;
 	struct match_result mr;
 	struct cand *c = NULL;
-	size_t n = 0, i;
+	size_t n = 0, nrivals = 0, i;
 	int rc = -1, join;
 
 	if (r->dr_found)
@@ -460,6 +497,7 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 		df->df_new = xreallocarray(df->df_new, df->df_nnew + 1,
 		    sizeof(*df->df_new));
 		df->df_new[df->df_nnew++] = r;
+		r->dr_placed = 1;
 		return 0;
 	}
 	if (load_candidates(df, r, &c, &n) == -1)
@@ -471,11 +509,15 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 		mc[i].mc_members = c[i].c_ptrs;
 		mc[i].mc_n = c[i].c_n;
 	}
-	dedup_match(&r->dr_sim, mc, n, &sim_default_params, &mr);
-	if (mr.mr_ambiguous && defer) {
+	if (defer)
+		rivals = rivals_of(df, r, &nrivals);
+	dedup_match_rivals(&r->dr_sim, mc, n, rivals, nrivals,
+	    &sim_default_params, &mr);
+	if ((mr.mr_ambiguous || mr.mr_wait) && defer) {
 		rc = 1;
 		goto done;
 	}
+	r->dr_placed = 1;
 	if ((join = mr.mr_join) < 0) {
 		/* A posting of its own, written at the end of the fetch. */
 		df->df_new = xreallocarray(df->df_new, df->df_nnew + 1,
@@ -495,6 +537,7 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 	rc = 0;
  done:
 	match_result_free(&mr);
+	free(rivals);
 	free(mc);
 	cands_free(c, n);
 	return rc;

@@ -232,8 +232,8 @@ backfill_one(struct store *st, struct legacy *lg)
 	    "UPDATE entries SET doc = ?3, kind = ?4, identity = ?5, "
 	    "title_key = ?6, place_key = ?7, area = ?8, url_key = ?9, "
 	    "origin_key = ?10, content_key = ?11, start = ?12, "
-	    "event_day = ?13, start_min = ?14, end_day = ?15, end_min = ?16 "
-	    "WHERE source = ?1 AND entry_key = ?2";
+	    "event_day = ?13, start_min = ?14, end_day = ?15, end_min = ?16, "
+	    "address_key = ?17 WHERE source = ?1 AND entry_key = ?2";
 	struct dedup_rec r;
 	const struct dedup_when *w;
 	const char *identity;
@@ -271,6 +271,11 @@ backfill_one(struct store *st, struct legacy *lg)
 	if (w->dw_end_day != DEDUP_NO_DAY &&
 	    (sqlite3_bind_int64(stmt, 15, w->dw_end_day) != SQLITE_OK ||
 	    sqlite3_bind_int(stmt, 16, w->dw_end_minute) != SQLITE_OK)) {
+		store_log_error(st, __func__, "bind");
+		goto done;
+	}
+	if (r.dr_keys.dk_address != NULL && sqlite3_bind_text(stmt, 17,
+	    r.dr_keys.dk_address, -1, SQLITE_TRANSIENT) != SQLITE_OK) {
 		store_log_error(st, __func__, "bind");
 		goto done;
 	}

@@ -31,6 +31,7 @@ struct dedup_rec {
 	int			 dr_gone;
 	char			*dr_posting_id;	/* its posting, when found */
 	char			 dr_old_digest[65];
+	int			 dr_placed;	/* in a posting by this fetch */
 };
 
 /* Why a record is in its posting, as entries keep it. */
@@ -57,6 +58,10 @@ struct dedup_fetch {
 	/* Records that make a posting of their own. */
 	struct dedup_rec		**df_new;
 	size_t				 df_nnew;
+	/* The records being placed, by day (place_all()): those not yet
+	 * placed are each other's rivals (dedup_match_rivals()). */
+	struct dedup_rec		**df_by_day;
+	size_t				 df_nby_day;
 	const char *const		*df_priority;	/* NULL: default */
 	size_t				 df_npriority;
 	const char			*df_instance;	/* NULL: unknown */

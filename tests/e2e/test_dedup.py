@@ -107,6 +107,17 @@ OPENDATA_ROWS = [
 ]
 
 
+def camp_feed(title, url):
+    """A JSON Feed of one all-day event of 21 August 2027 at 青少年の家."""
+    return json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "camp",
+        "items": [{"id": url, "url": url, "title": title,
+                   "content_text": "2027年8月21日",
+                   "_tsunagu": {"start": "2027-08-21",
+                                "place": "青少年の家"}}]},
+        ensure_ascii=False)
+
+
 def rss_items(items):
     return [dict(it, pub=PUB) for it in items]
 
@@ -352,16 +363,18 @@ class DedupTest(harness.TestCase):
         # First seen a second later (the same second would leave it to
         # the smaller id).
         time.sleep(1.1)
-        o.set_feed("/b.rss", rss(rss_items([
-            {"title": "親子キャンプ", "link": "https://b.example/1",
-             "description": "<p>2027年8月21日</p>"}])))
+        # b and c name the venue (JSON Feed's _tsunagu.place): the
+        # three titles alone are not alike enough to be one event.
+        o.set("/b.rss", 200, camp_feed("親子キャンプ",
+                                       "https://b.example/1"),
+              content_type="application/feed+json")
         d.fetch_and_wait("b")
         items = {it["title"]: it for it in d.items("?limit=10000")}
         older, younger = items["防災キャンプ"], items["親子キャンプ"]
         self.assertNotEqual(older["id"], younger["id"])
-        o.set_feed("/c.rss", rss(rss_items([
-            {"title": "親子防災キャンプ", "link": "https://c.example/1",
-             "description": "<p>2027年8月21日</p>"}])))
+        o.set("/c.rss", 200, camp_feed("親子防災キャンプ",
+                                       "https://c.example/1"),
+              content_type="application/feed+json")
         d.fetch_and_wait("c")
         items = {it["id"]: it for it in d.items("?limit=10000")}
         t = items[younger["id"]]["_tsunagu"]

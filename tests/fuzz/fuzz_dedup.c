@@ -1,7 +1,8 @@
 /*
  * fuzz_dedup.c — the keys and similarities of deduplication (issue 4):
- * canonical URLs, comparison keys of titles and places, event days, and
- * the comparison of two records made of the input.
+ * canonical URLs, comparison keys of titles and places, venues and
+ * addresses, event days, and the comparison of two records made of the
+ * input.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,7 +22,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sim_record a, b;
 	struct sim_verdict v;
 	struct dedup_when w;
-	char *x, *y, *u, *again, *ka, *kb, *pa, *pb, day[11];
+	char *x, *y, *u, *again, *ka, *kb, *pa, *pb, *aa, *ab, *va, day[11];
+	size_t town;
 
 	/* "X\nY": two strings; else one, against itself. */
 	if (nl) {
@@ -45,6 +47,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	kb = dedup_title_key(y);
 	pa = dedup_place_key(x);
 	pb = dedup_place_key(y);
+	/* Where: a venue in parentheses, an address and its town. */
+	va = dedup_title_venue(x);
+	aa = dedup_address_key(x);
+	ab = dedup_address_key(y);
+	if (aa != NULL && ((town = dedup_address_town(aa)) > strlen(aa) ||
+	    *aa == '\0'))
+		abort();
 	dedup_when_of(x, y, &w);
 	if (w.dw_day != DEDUP_NO_DAY)
 		dedup_day_format(w.dw_day, day);
@@ -56,8 +65,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b.sr_source = "b";
 	a.sr_title = ka;
 	b.sr_title = kb;
-	a.sr_place = pa;
+	a.sr_place = pa != NULL ? pa : va;
 	b.sr_place = pb;
+	a.sr_address = aa;
+	b.sr_address = ab;
 	a.sr_when = w;
 	b.sr_when = w;
 	sim_compare(&a, &b, &sim_default_params, &v);
@@ -70,6 +81,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(kb);
 	free(pa);
 	free(pb);
+	free(va);
+	free(aa);
+	free(ab);
 	free(x);
 	free(y);
 	return 0;

@@ -149,6 +149,7 @@ check_distinguishable(const struct eval_set *set)
 			    strcmp(a->er_event, b->er_event) == 0 ||
 			    !same_str(x->dk_title, y->dk_title) ||
 			    !same_str(x->dk_place, y->dk_place) ||
+			    !same_str(x->dk_address, y->dk_address) ||
 			    !same_str(x->dk_area, y->dk_area) ||
 			    x->dk_when.dw_day != y->dk_when.dw_day ||
 			    x->dk_when.dw_minute != y->dk_when.dw_minute ||
@@ -392,10 +393,14 @@ struct run {
 	int				*ru_cand_of;
 	int				*ru_cands;
 	int				*ru_of;
+	/* The records of the fetch being placed (their rivals). */
+	const int			*ru_pending;
+	size_t				 ru_npending;
+	const struct sim_record		**ru_rivals;
 };
 
 /*
- * Record i against the clusters so far.  1 when it is ambiguous and
+ * Record i against the clusters so far.  1 when it is ambiguous or a rival goes first, and
  * `defer` (left for later in the fetch), else it is placed.
  */
 static int
@@ -404,7 +409,7 @@ place(struct run *ru, size_t i, int64_t when, int defer)
 	const struct eval_set *set = ru->ru_set;
 	const struct eval_rec *r = &set->es_recs[i];
 	struct match_result mr;
-	size_t j, k, m, ncand = 0, nmem = 0;
+	size_t j, k, m, ncand = 0, nmem = 0, nrivals;
 	char hex[65], buf[512];
 	int target, *of = ru->ru_of;
 
@@ -427,10 +432,19 @@ place(struct run *ru, size_t i, int64_t when, int defer)
 			ru->ru_members[nmem++] =
 			    &set->es_recs[c->c_members[m]].er_sim;
 	}
-	dedup_match(&r->er_sim, ru->ru_mc, ncand, ru->ru_sp, &mr);
+	/* The records of the fetch not yet placed, of the same day. */
+	nrivals = 0;
+	for (k = 0; defer && k < ru->ru_npending; k++) {
+		j = (size_t)ru->ru_pending[k];
+		if (j != i && of[j] < 0 && set->es_recs[j].er_sim.sr_when.dw_day
+		    == r->er_sim.sr_when.dw_day)
+			ru->ru_rivals[nrivals++] = &set->es_recs[j].er_sim;
+	}
+	dedup_match_rivals(&r->er_sim, ru->ru_mc, ncand, ru->ru_rivals,
+	    nrivals, ru->ru_sp, &mr);
 	for (k = 0; k < ncand; k++)
 		ru->ru_cand_of[ru->ru_cands[k]] = -1;
-	if (mr.mr_ambiguous && defer) {
+	if ((mr.mr_ambiguous || mr.mr_wait) && defer) {
 		match_result_free(&mr);
 		return 1;
 	}
@@ -481,6 +495,8 @@ eval_cluster(const struct eval_set *set, const char *part, int file,
 	ru.ru_members = xcalloc(set->es_n, sizeof(*ru.ru_members));
 	ru.ru_cand_of = xcalloc(set->es_n, sizeof(*ru.ru_cand_of));
 	ru.ru_cands = xcalloc(set->es_n, sizeof(*ru.ru_cands));
+	ru.ru_rivals = xcalloc(set->es_n, sizeof(*ru.ru_rivals));
+	ru.ru_pending = pending;
 	for (i = 0; i < set->es_n; i++) {
 		of[i] = -1;
 		ru.ru_cand_of[i] = -1;
@@ -494,6 +510,7 @@ eval_cluster(const struct eval_set *set, const char *part, int file,
 		/* Passes while some record of the fetch finds its place. */
 		do {
 			last = npending;
+			ru.ru_npending = npending;
 			for (i = n = 0; i < npending; i++)
 				if (place(&ru, (size_t)pending[i], (int64_t)s,
 				    1))
@@ -510,6 +527,7 @@ eval_cluster(const struct eval_set *set, const char *part, int file,
 	free(ru.ru_members);
 	free(ru.ru_cand_of);
 	free(ru.ru_cands);
+	free(ru.ru_rivals);
 	free(pending);
 }
 
@@ -726,12 +744,22 @@ static const double grid_lcs[] = { 0.0, 0.90, 1.0 };
 static const double grid_place_min[] = { 0.30, 0.50 };
 static const double grid_bonus[] = { 0.0, 0.05, 0.10 };
 static const int grid_tolerance[] = { 0, 15, 30 };
+static const double grid_relief[] = { 0.0, 0.05, 0.10, 0.15, 0.20 };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 /*
+ * The precision a setting must reach on the tune part: issue 4's 0.99 and
+ * a margin.  (It was 1 until the 葛飾 part joined the tune part: one of
+ * its events, carried only by sources that name its gym, looks like
+ * another's row that names only an address in another town — nothing in
+ * the records tells them apart.)
+ */
+#define TUNE_PRECISION	0.995
+
+/*
  * For each setting of the other parameters, the band of thresholds that
- * reaches precision 1 with the best recall on the tune part; the chosen
+ * reaches TUNE_PRECISION with the best recall on the tune part; the chosen
  * setting has the best recall, then the widest band, and its threshold is
  * the middle of the band.  Ties go to the first in grid order.
  */
@@ -741,14 +769,16 @@ tune(const struct eval_set *set, struct sim_params *best)
 	struct sim_params sp = sim_default_params;
 	struct eval_score sc;
 	double best_recall = -1, recall, band_recall;
-	size_t a, b, c, d, e, f, t, norders, lo, hi, best_width = 0;
+	size_t a, b, c, d, e, f, g, t, norders, lo, hi, best_width = 0;
 
 	for (a = 0; a < NELEM(grid_place_weight); a++)
 	for (b = 0; b < NELEM(grid_overlap); b++)
 	for (f = 0; f < NELEM(grid_lcs); f++)
 	for (c = 0; c < NELEM(grid_place_min); c++)
 	for (d = 0; d < NELEM(grid_bonus); d++)
-	for (e = 0; e < NELEM(grid_tolerance); e++) {
+	for (e = 0; e < NELEM(grid_tolerance); e++)
+	for (g = 0; g < NELEM(grid_relief); g++) {
+		sp.sp_place_relief = grid_relief[g];
 		sp.sp_place_weight = grid_place_weight[a];
 		sp.sp_overlap_weight = grid_overlap[b];
 		sp.sp_lcs_weight = grid_lcs[f];
@@ -765,7 +795,7 @@ tune(const struct eval_set *set, struct sim_params *best)
 			if (eval_worst(set, "tune", &sp, 1, &sc,
 			    &norders) == -1)
 				return;
-			if (sc.sc_precision < 1)
+			if (sc.sc_precision < TUNE_PRECISION)
 				continue;
 			recall = sc.sc_recall;
 			if (recall > band_recall + 1e-9) {
@@ -793,9 +823,10 @@ print_params(const char *label, const struct sim_params *sp)
 {
 	printf("%s: threshold %.3f, place_weight %.2f, overlap_weight %.2f, "
 	    "lcs_weight %.2f, place_min %.2f, time_bonus %.2f, "
-	    "time_tolerance %d min\n", label, sp->sp_threshold,
-	    sp->sp_place_weight, sp->sp_overlap_weight, sp->sp_lcs_weight,
-	    sp->sp_place_min, sp->sp_time_bonus, sp->sp_time_tolerance);
+	    "time_tolerance %d min, place_relief %.2f\n", label,
+	    sp->sp_threshold, sp->sp_place_weight, sp->sp_overlap_weight,
+	    sp->sp_lcs_weight, sp->sp_place_min, sp->sp_time_bonus,
+	    sp->sp_time_tolerance, sp->sp_place_relief);
 }
 
 static int
@@ -807,6 +838,7 @@ same_params(const struct sim_params *a, const struct sim_params *b)
 	    fabs(a->sp_lcs_weight - b->sp_lcs_weight) < 1e-9 &&
 	    fabs(a->sp_place_min - b->sp_place_min) < 1e-9 &&
 	    fabs(a->sp_time_bonus - b->sp_time_bonus) < 1e-9 &&
+	    fabs(a->sp_place_relief - b->sp_place_relief) < 1e-9 &&
 	    a->sp_time_tolerance == b->sp_time_tolerance;
 }
 

@@ -192,6 +192,58 @@ test_title_key(void **state)
 }
 
 static void
+test_where_keys(void **state)
+{
+	char *k;
+
+	(void)state;
+	/* A facility named in parentheses; the last one that is. */
+	k = dedup_title_venue("親育ちサポート講座「ノーバディズ」(赤羽児童館)");
+	assert_string_equal(k, "赤羽児童館");
+	free(k);
+	k = dedup_title_venue("赤ちゃんサロン(高洲児童センター)1月");
+	assert_string_equal(k, "高洲児童センター");
+	free(k);
+	k = dedup_title_venue("講座(中央図書館)(全3回)");
+	assert_string_equal(k, "中央図書館");
+	free(k);
+	/* Parentheses that name no facility, and none at all. */
+	assert_null(dedup_title_venue("成人バドミントン(亀有・新小岩)"));
+	assert_null(dedup_title_venue("健美操(全15回)"));
+	assert_null(dedup_title_venue("講演会(会場とオンデマンド配信)"));
+	assert_null(dedup_title_venue("講演会(館)"));	/* too short */
+	assert_null(dedup_title_venue("講演会(未完"));
+	assert_null(dedup_title_venue(NULL));
+
+	/* Addresses without prefecture and municipality. */
+	k = dedup_address_key("東京都葛飾区お花茶屋3-5-6");
+	assert_string_equal(k, "お花茶屋356");
+	assert_int_equal(dedup_address_town(k), strlen("お花茶屋"));
+	free(k);
+	k = dedup_address_key("葛飾区お花茶屋3-5-6");	/* no prefecture */
+	assert_string_equal(k, "お花茶屋356");
+	free(k);
+	k = dedup_address_key("神奈川県横浜市港北区日吉本町1-2");
+	assert_string_equal(k, "日吉本町12");
+	free(k);
+	k = dedup_address_key("千葉県市原市五井1");	/* 市 first */
+	assert_string_equal(k, "五井1");
+	free(k);
+	k = dedup_address_key("愛知県知多郡東浦町緒川1");
+	assert_string_equal(k, "緒川1");
+	free(k);
+	k = dedup_address_key("東京都日野市日野本町７－５－２３");
+	assert_string_equal(k, "日野本町7523");
+	free(k);
+	/* Nothing but the municipality: no key. */
+	assert_null(dedup_address_key("埼玉県所沢市"));
+	assert_null(dedup_address_key(NULL));
+	/* A town of one character tells nothing. */
+	assert_int_equal(dedup_address_town("元1"), 0);
+	assert_int_equal(dedup_address_town(NULL), 0);
+}
+
+static void
 test_place_key(void **state)
 {
 	char *k;
@@ -417,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_canonical_url_many_params),
 		cmocka_unit_test(test_title_key),
 		cmocka_unit_test(test_place_key),
+		cmocka_unit_test(test_where_keys),
 		cmocka_unit_test(test_when),
 		cmocka_unit_test(test_compare_title),
 		cmocka_unit_test(test_gathering_time),

@@ -177,10 +177,11 @@ test_delete_bridging_source(void **state)
 	source(fx, "shakyo", "shakyo");
 	fetch(fx, "city", T0, ev("x", "防災キャンプ",
 	    "2026-08-22T13:00:00+09:00", NULL));
-	fetch(fx, "npo", T0 + 60, ev("y", "親子キャンプ", "2026-08-22", NULL));
+	fetch(fx, "npo", T0 + 60, ev("y", "親子キャンプ", "2026-08-22",
+	    "青少年の家"));
 	/* The shakyo's record is alike to both: it joins them. */
 	fetch(fx, "shakyo", T0 + 120, ev("r", "親子防災キャンプ",
-	    "2026-08-22", NULL));
+	    "2026-08-22", "青少年の家"));
 	posting_of(fx, "city", "x", x);
 	posting_of(fx, "npo", "y", y);
 	assert_string_equal(x, y);

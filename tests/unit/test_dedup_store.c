@@ -499,14 +499,14 @@ test_bridge(void **state)
 	fetch(fx, "city", T0, 0, ev("x", "https://c.example/x", "防災キャンプ",
 	    "2026-08-22T13:00:00+09:00", NULL), NULL);
 	fetch(fx, "npo", T0 + MIN, 0, ev("y", "https://n.example/y",
-	    "親子キャンプ", "2026-08-22", NULL), NULL);
+	    "親子キャンプ", "2026-08-22", "青少年の家"), NULL);
 	snprintf(x, sizeof(x), "%s", posting_of(fx, "city", "x"));
 	snprintf(y, sizeof(y), "%s", posting_of(fx, "npo", "y"));
 	assert_string_not_equal(x, y);
-	/* Alike to both: they were one event. */
+	/* Alike to both (to the second at one place): one event. */
 	stats(fetch(fx, "shakyo", T0 + 2 * MIN, 0, ev("r",
-	    "https://s.example/r", "親子防災キャンプ", "2026-08-22", NULL),
-	    NULL), 0, 2, 0);
+	    "https://s.example/r", "親子防災キャンプ", "2026-08-22",
+	    "青少年の家"), NULL), 0, 2, 0);
 	assert_string_equal(posting_of(fx, "npo", "y"), x);
 	assert_string_equal(posting_of(fx, "shakyo", "r"), x);
 	p = get(fx, y);
@@ -528,7 +528,7 @@ test_bridge(void **state)
 	store_posting_merges_free(pm, n);
 	/* Fetched again, in any order: nothing moves. */
 	stats(fetch(fx, "npo", T0 + 600, 0, ev("y", "https://n.example/y",
-	    "親子キャンプ", "2026-08-22", NULL), NULL), 0, 0, 1);
+	    "親子キャンプ", "2026-08-22", "青少年の家"), NULL), 0, 0, 1);
 	stats(fetch(fx, "city", T0 + 660, 0, ev("x", "https://c.example/x",
 	    "防災キャンプ", "2026-08-22T13:00:00+09:00", NULL), NULL), 0, 0, 1);
 }
@@ -592,6 +592,102 @@ test_hard_negatives(void **state)
 	    ev(NULL, "https://n.example/3", "土曜おはなし会",
 	    "2026-10-10T11:00:00+09:00", "城町図書館"), NULL);
 	assert_int_equal(published(fx), 8);
+}
+
+/*
+ * One title at one hour in two gyms: the city's rows name only their
+ * addresses, the civic group and the council name the gyms.  Whatever
+ * arrives first, each posting of the others goes to the row whose town
+ * its gym carries, through the real store (schema 010's address_key).
+ */
+static void
+two_gyms(struct fixture *fx, int city_first)
+{
+	struct posting *oh, *nishi;
+	int i;
+
+	oh = ev("r1", "https://c.example/sports", "ふれあいスポーツ成人"
+	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
+	posting_set(&oh->pst_address, "東京都葛飾区お花茶屋3-5-6");
+	nishi = ev("r2", "https://c.example/sports", "ふれあいスポーツ成人"
+	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
+	posting_set(&nishi->pst_address, "東京都葛飾区西新小岩4-33-10");
+	for (i = 0; i < 2; i++) {
+		if ((i == 0) == city_first)
+			fetch(fx, "city", T0 + i * MIN, 0, oh, nishi, NULL);
+		else {
+			fetch(fx, "npo", T0 + i * MIN, 0,
+			    ev(NULL, "https://n.example/b", "《仲間募集》ふれあい"
+			    "スポーツ成人バドミントン",
+			    "2022-01-28T09:00:00+09:00",
+			    "西新小岩 スポーツセンター"), NULL);
+			fetch(fx, "shakyo", T0 + i * MIN + 1, 0,
+			    ev("s1", "https://s.example/b", "ふれあいスポーツ"
+			    "成人バドミントン(亀有・新小岩)のお知らせ",
+			    "2022-01-28T09:00:00+09:00",
+			    "お花茶屋 スポーツセンター"), NULL);
+		}
+	}
+}
+
+static void
+test_two_gyms(void **state)
+{
+	struct fixture *fx = *state;
+	char id[32];
+
+	four_sources(fx);
+	two_gyms(fx, 0);
+	assert_int_equal(published(fx), 2);
+	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r2"));
+	assert_string_equal(posting_of(fx, "npo", "https://n.example/b"), id);
+	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r1"));
+	assert_string_equal(posting_of(fx, "shakyo", "s1"), id);
+	/* The address key is kept with the record. */
+	assert_int_equal(raw_int(fx, "SELECT count(*) FROM entries WHERE "
+	    "source = 'city' AND address_key = '西新小岩43310'"), 1);
+}
+
+static void
+test_two_gyms_city_first(void **state)
+{
+	struct fixture *fx = *state;
+	char id[32];
+
+	four_sources(fx);
+	two_gyms(fx, 1);
+	assert_int_equal(published(fx), 2);
+	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r2"));
+	assert_string_equal(posting_of(fx, "npo", "https://n.example/b"), id);
+	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r1"));
+	assert_string_equal(posting_of(fx, "shakyo", "s1"), id);
+}
+
+/* Only the civic group's posting before the city's two rows: the row of
+ * お花茶屋 would take it, placed first, but its sibling of 西新小岩 is
+ * the one the gym confirms, and goes first. */
+static void
+test_two_gyms_rivals(void **state)
+{
+	struct fixture *fx = *state;
+	struct posting *oh, *nishi;
+	char id[32];
+
+	four_sources(fx);
+	fetch(fx, "npo", T0, 0, ev(NULL, "https://n.example/b",
+	    "《仲間募集》ふれあいスポーツ成人バドミントン",
+	    "2022-01-28T09:00:00+09:00", "西新小岩 スポーツセンター"), NULL);
+	oh = ev("r1", "https://c.example/sports", "ふれあいスポーツ成人"
+	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
+	posting_set(&oh->pst_address, "東京都葛飾区お花茶屋3-5-6");
+	nishi = ev("r2", "https://c.example/sports", "ふれあいスポーツ成人"
+	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
+	posting_set(&nishi->pst_address, "東京都葛飾区西新小岩4-33-10");
+	fetch(fx, "city", T0 + MIN, 0, oh, nishi, NULL);
+	assert_int_equal(published(fx), 2);
+	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r2"));
+	assert_string_equal(posting_of(fx, "npo", "https://n.example/b"), id);
+	assert_string_not_equal(posting_of(fx, "city", "r1"), id);
 }
 
 static void
@@ -1040,6 +1136,12 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bridge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_record_bridges,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_gyms, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_two_gyms_city_first,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_gyms_rivals,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hard_negatives, setup,
 		    teardown),

@@ -122,6 +122,104 @@ expect(const struct sim_record *a, const struct sim_record *b,
 }
 
 static void
+test_where(void **state)
+{
+	struct sim_record a, b;
+	struct sim_verdict v;
+	char *ka, *kb;
+
+	(void)state;
+	/* A city's row names only an address; another source the gym. */
+	a = rec("city", "ふれあいスポーツ成人バドミントン", NULL, "131229",
+	    "2022-01-28T09:00:00+09:00");
+	a.sr_address = "お花茶屋356";
+	b = rec("civic", "ふれあいスポーツ成人バドミントン",
+	    "西新小岩スポーツセンター", NULL, "2022-01-28T09:00:00+09:00");
+	sim_compare(&a, &b, &sim_default_params, &v);
+	assert_int_equal(v.sv_rule, SIM_SIMILAR);
+	assert_true(v.sv_place < 0);		/* nothing said */
+	b.sr_place = "お花茶屋スポーツセンター";
+	sim_compare(&a, &b, &sim_default_params, &v);
+	assert_int_equal(v.sv_rule, SIM_SIMILAR);
+	assert_true(v.sv_place > 1 - EPS);	/* its town in the venue */
+	/* Two addresses: one place, or two towns. */
+	b.sr_place = NULL;
+	b.sr_address = "お花茶屋356";
+	sim_compare(&a, &b, &sim_default_params, &v);
+	assert_true(v.sv_place > 1 - EPS);
+	b.sr_address = "西新小岩43310";
+	expect(&a, &b, SIM_CONFLICT, "addresses in different towns");
+	/* One town, another number: said to be nothing either way. */
+	b.sr_address = "お花茶屋357";
+	sim_compare(&a, &b, &sim_default_params, &v);
+	assert_int_equal(v.sv_rule, SIM_SIMILAR);
+	assert_true(v.sv_place < 0);
+
+	/* A task at an event, at one venue and hour: the threshold is
+	 * lower when the place is sure... */
+	ka = dedup_compare_title("子ども服・ベビー服&マタニティ服交換会");
+	kb = dedup_compare_title("子ども服の交換会 受付ボランティアやります!");
+	a = rec("shakyo", ka, "立石地区センター", NULL,
+	    "2022-01-29T10:00:00+09:00");
+	b = rec("civic", kb, "立石地区センター", NULL,
+	    "2022-01-29T10:00:00+09:00");
+	expect(&a, &b, SIM_SIMILAR, NULL);
+	b.sr_place = NULL;
+	expect(&a, &b, SIM_NONE, NULL);
+	free(ka);
+	free(kb);
+	/* ... but not for two subjects under one heading. */
+	a = rec("city", "福祉実践教室車いす体験", "小垣江小学校", NULL,
+	    "2026-06-25T13:30:00+09:00");
+	b = rec("shakyo", "福祉実践教室手話体験", "小垣江小学校", NULL,
+	    "2026-06-25T13:30:00+09:00");
+	expect(&a, &b, SIM_NONE, NULL);
+}
+
+static void
+test_rivals(void **state)
+{
+	struct sim_record x, r1, r2;
+	const struct sim_record *xm[] = { &x }, *rivals[2];
+	struct match_cluster c[1];
+	struct match_result mr;
+
+	(void)state;
+	/* A civic group's posting of the badminton at 西新小岩. */
+	x = rec("civic", "ふれあいスポーツ成人バドミントン",
+	    "西新小岩スポーツセンター", NULL, "2022-01-28T09:00:00+09:00");
+	c[0] = (struct match_cluster){ "px", 1, xm, 1 };
+	/* The city's two rows of that title and hour, by address. */
+	r1 = rec("city", "ふれあいスポーツ成人バドミントン", NULL, NULL,
+	    "2022-01-28T09:00:00+09:00");
+	r1.sr_address = "お花茶屋356";
+	r2 = r1;
+	r2.sr_address = "西新小岩43310";
+	rivals[0] = &r1;
+	rivals[1] = &r2;
+	/* Alone, the お花茶屋 row would take it... */
+	dedup_match(&r1, c, 1, &sim_default_params, &mr);
+	assert_int_equal(mr.mr_join, 0);
+	match_result_free(&mr);
+	/* ... but its sibling of 西新小岩 takes it more strongly: it waits. */
+	dedup_match_rivals(&r1, c, 1, rivals, 2, &sim_default_params, &mr);
+	assert_int_equal(mr.mr_join, -1);
+	assert_true(mr.mr_wait);
+	match_result_free(&mr);
+	/* The 西新小岩 row goes first. */
+	dedup_match_rivals(&r2, c, 1, rivals, 2, &sim_default_params, &mr);
+	assert_int_equal(mr.mr_join, 0);
+	assert_false(mr.mr_wait);
+	assert_true(mr.mr_verdict.sv_place > 1 - EPS);
+	match_result_free(&mr);
+	/* A rival of another day is none. */
+	dedup_when_of("2022-01-29T09:00:00+09:00", NULL, &r2.sr_when);
+	dedup_match_rivals(&r1, c, 1, rivals, 2, &sim_default_params, &mr);
+	assert_int_equal(mr.mr_join, 0);
+	match_result_free(&mr);
+}
+
+static void
 test_rules(void **state)
 {
 	struct sim_record a, b;
@@ -216,11 +314,11 @@ test_match(void **state)
 
 	/* A record that matches two compatible clusters bridges them; the
 	 * one seen first survives, then the smaller id. */
-	x1 = rec("city", "防災キャンプ", NULL, "232106",
+	x1 = rec("city", "防災キャンプ", "防災センター", "232106",
 	    "2026-08-22T13:00:00+09:00");
 	y1 = rec("civic", "親子防災キャンプ", NULL, "232106", "2026-08-22");
 	y2 = rec("corp", "親子防災キャンプ", NULL, "232106", "2026-08-22");
-	r = rec("shakyo", "防災キャンプ", NULL, "232106",
+	r = rec("shakyo", "防災キャンプ", "防災センター", "232106",
 	    "2026-08-22T13:00:00+09:00");
 	c[0] = (struct match_cluster){ "pz", 20, xm, 1 };
 	c[1] = (struct match_cluster){ "py", 5, ym, 2 };
@@ -228,7 +326,7 @@ test_match(void **state)
 	assert_int_equal(mr.mr_join, 1);
 	assert_int_equal(mr.mr_nmerged, 1);
 	assert_int_equal(mr.mr_merged[0], 0);
-	assert_int_equal(mr.mr_cluster, 0);	/* the best match */
+	assert_int_equal(mr.mr_cluster, 0);	/* the best: one place too */
 	match_result_free(&mr);
 	c[1].mc_first_seen = 20;
 	dedup_match(&r, c, 2, &sim_default_params, &mr);
@@ -390,6 +488,8 @@ main(void)
 		cmocka_unit_test(test_lcs),
 		cmocka_unit_test(test_place),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_where),
+		cmocka_unit_test(test_rivals),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_lifecycle),
