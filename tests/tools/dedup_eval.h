@@ -29,7 +29,7 @@ struct eval_rec {
 	size_t			 er_nblock;	/* page or origin) */
 };
 
-#define EVAL_MAX_SOURCES	32	/* in the set */
+#define EVAL_MAX_SOURCES	64	/* in the set */
 
 struct eval_set {
 	struct eval_rec		*es_recs;
