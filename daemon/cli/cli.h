@@ -46,6 +46,7 @@ struct cli_command {
 extern const struct cli_command cli_source_commands[];
 extern const struct cli_command cli_subscriber_commands[];
 extern const struct cli_command cli_delivery_commands[];
+extern const struct cli_command cli_hub_commands[];
 extern const struct cli_command cli_posting_commands[];
 extern const struct cli_command cli_token_commands[];
 extern const struct cli_command cli_backup_commands[];

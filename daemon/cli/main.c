@@ -28,6 +28,7 @@ static const struct cli_command *const tables[] = {
 	cli_source_commands,
 	cli_subscriber_commands,
 	cli_delivery_commands,
+	cli_hub_commands,
 	cli_posting_commands,
 	cli_token_commands,
 	cli_backup_commands,

@@ -15,18 +15,25 @@ the intent verification and records what the hub distributes):
 and: feeds name the hub; a callback that fails verification is not
 subscribed; private and loopback callbacks outside allow_networks are
 refused; topics must be this instance's canonical feed URLs; the admin
-lists the subscriptions (GET /api/v1/hub/subscriptions), never a secret.
+lists the subscriptions (GET /api/v1/hub/subscriptions, and the CLI's
+hub), never a secret.
 (Lease expiry and retries run on the manual clock: test_hub.c.)
 """
 
 import hashlib
 import hmac
+import json
+import os
 import re
+import subprocess
 import urllib.parse
 
 import apikit
 import harness
 from webhook_sink import Sink
+
+CLI = os.environ.get("TSUNAGU_CLI", os.path.join(
+    harness.SOURCE_ROOT, "build", "daemon", "tsunagu"))
 
 
 class HubTest(harness.TestCase):
@@ -197,6 +204,26 @@ class HubTest(harness.TestCase):
         raw = self.d.request("GET", "/api/v1/hub/subscriptions",
                              self.d.auth())[2]
         self.assertNotIn(b"s3cr3t-value", raw)
+        # The CLI: a table (never the secret), or the API's JSON.
+        env = dict(os.environ, TSUNAGU_URL=self.d.base,
+                   TSUNAGU_TOKEN=self.d.token)
+        r = subprocess.run([CLI, "hub", "--topic", topic], env=env,
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("CALLBACK", r.stdout.splitlines()[0])
+        row = [line for line in r.stdout.splitlines()
+               if self.sink.url(path) in line]
+        self.assertEqual(len(row), 1, r.stdout)
+        self.assertIn("yes", row[0])
+        self.assertNotIn("s3cr3t-value", r.stdout + r.stderr)
+        self.assertIn("hub on", r.stderr)
+        r = subprocess.run([CLI, "--json", "hub", "--callback-host",
+                            "127.0.0.1"], env=env, capture_output=True,
+                           text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(self.sink.url(path),
+                      [x["callback"] for x in
+                       json.loads(r.stdout)["subscriptions"]])
         # Another topic: not in the list.
         status, doc = self.d.api("/hub/subscriptions?topic="
                                  + urllib.parse.quote(self.topic(
