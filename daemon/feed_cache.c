@@ -94,8 +94,9 @@ feed_rep_unref(struct feed_rep *fr)
 	free(fr->fr_body);
 	free(fr->fr_gz);
 	free(fr->fr_link);
-	free(fr->fr_fast_head[0]);
-	free(fr->fr_fast_head[1]);
+	for (i = 0; fr->fr_fast != NULL && i < FEED_FAST_HEADS; i++)
+		free(fr->fr_fast[i].ffh_text);
+	free(fr->fr_fast);
 	for (i = 0; i < fr->fr_nids; i++)
 		free(fr->fr_ids[i]);
 	free(fr->fr_ids);

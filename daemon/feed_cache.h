@@ -29,6 +29,15 @@
 
 struct evbuffer_file_segment;
 
+/* Up to the Date header's value, then the rest from text + split. */
+struct feed_fast_head {
+	char		*ffh_text;
+	size_t		 ffh_split;
+	size_t		 ffh_len;
+};
+#define FEED_FAST_HEADS			4
+#define FEED_FAST_HEAD(not_modified, gz)	((not_modified) * 2 + (gz))
+
 struct feed_rep {
 	int		  fr_refs;
 	char		 *fr_key;
@@ -56,12 +65,9 @@ struct feed_rep {
 
 	/* The body and its gzip copy as files, made at the first reply. */
 	struct evbuffer_file_segment *fr_seg[2];
-	/* A hit's status line and headers, made at the first fast reply
-	 * (feed_fast.c), plain and gzip: up to the Date header, then from
-	 * the Content-Length header on (fr_fast_split is where). */
-	char		 *fr_fast_head[2];
-	size_t		  fr_fast_split[2];
-	size_t		  fr_fast_len[2];
+	/* A hit's status line and headers for feed_fast.c, made at its first
+	 * reply: FEED_FAST_HEAD(not_modified, gz) of FEED_FAST_HEADS. */
+	struct feed_fast_head *fr_fast;
 
 	/* The cache's. */
 	struct feed_rep	 *fr_hnext;

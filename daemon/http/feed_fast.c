@@ -23,12 +23,14 @@
 
 /* What a request header may be here. */
 enum header_role {
-	HEADER_INERT,		/* changes nothing in the reply */
 	HEADER_ENCODING,	/* Accept-Encoding */
+	HEADER_ETAGS,		/* If-None-Match */
+	HEADER_KEPT,		/* the ones above are kept */
+	HEADER_INERT = HEADER_KEPT,	/* changes nothing in the reply */
 };
 
-/* Any header not listed sends the request to evhttp: a conditional
- * (304), Connection, a body, Expect, X-Forwarded-For ... */
+/* Any header not listed sends the request to evhttp: If-Modified-Since
+ * (a date to parse), Connection, a body, Expect, X-Forwarded-For ... */
 static const struct known_header {
 	const char		*kh_name;
 	enum header_role	 kh_role;
@@ -38,6 +40,7 @@ static const struct known_header {
 	{ "accept", HEADER_INERT },
 	{ "accept-language", HEADER_INERT },
 	{ "accept-encoding", HEADER_ENCODING },
+	{ "if-none-match", HEADER_ETAGS },
 	{ "cache-control", HEADER_INERT },
 	{ "pragma", HEADER_INERT },
 	{ "referer", HEADER_INERT },
@@ -46,8 +49,10 @@ static const struct known_header {
 struct fast_request {
 	const char	*fr_target;
 	size_t		 fr_targetlen;
-	char		 fr_encoding[256];	/* Accept-Encoding, or "" */
-	int		 fr_has_encoding;
+	/* The kept headers' values, trimmed as evhttp trims them; NULL:
+	 * absent. */
+	const char	*fr_value[HEADER_KEPT];
+	char		 fr_values[HEADER_KEPT][512];
 };
 
 static const struct known_header *
@@ -80,7 +85,9 @@ parse_request(const char *p, size_t len, struct fast_request *rq)
 	const struct known_header *kh;
 	size_t i;
 
-	memset(rq, 0, sizeof(*rq));
+	rq->fr_targetlen = 0;
+	for (i = 0; i < HEADER_KEPT; i++)
+		rq->fr_value[i] = NULL;
 	if (len < 4 || memcmp(p, "GET ", 4) != 0)
 		return -1;
 	p += 4;
@@ -105,21 +112,21 @@ parse_request(const char *p, size_t len, struct fast_request *rq)
 		for (v = colon + 1; v < eol; v++)
 			if (!plain_byte((unsigned char)*v))
 				return -1;
-		if (kh->kh_role != HEADER_ENCODING)
+		if (kh->kh_role == HEADER_INERT)
 			continue;
 		/* evhttp would take the first; send a repeat there. */
-		if (rq->fr_has_encoding)
+		if (rq->fr_value[kh->kh_role] != NULL)
 			return -1;
-		rq->fr_has_encoding = 1;
 		for (v = colon + 1; v < eol && (*v == ' ' || *v == '\t'); v++)
 			;
 		for (ve = eol; ve > v && (ve[-1] == ' ' || ve[-1] == '\t');
 		    ve--)
 			;
-		if ((i = ve - v) >= sizeof(rq->fr_encoding))
+		if ((i = ve - v) >= sizeof(rq->fr_values[0]))
 			return -1;
-		memcpy(rq->fr_encoding, v, i);
-		rq->fr_encoding[i] = '\0';
+		memcpy(rq->fr_values[kh->kh_role], v, i);
+		rq->fr_values[kh->kh_role][i] = '\0';
+		rq->fr_value[kh->kh_role] = rq->fr_values[kh->kh_role];
 	}
 	return -1;
 }
@@ -199,11 +206,13 @@ feed_fast_release(struct bufferevent *bev, struct feed_fast_conn *ffc)
 
 /* The header with today's Date, in one piece. */
 static int
-add_head(struct evbuffer *out, struct feed_rep *fr, int gz, const char *date,
-    size_t datelen)
+add_head(struct evbuffer *out, struct feed_rep *fr, int gz, int not_modified,
+    const char *date, size_t datelen)
 {
-	const char *head = fr->fr_fast_head[gz];
-	size_t split = fr->fr_fast_split[gz], len = fr->fr_fast_len[gz];
+	const struct feed_fast_head *h =
+	    &fr->fr_fast[FEED_FAST_HEAD(not_modified, gz)];
+	const char *head = h->ffh_text;
+	size_t split = h->ffh_split, len = h->ffh_len;
 	char block[2048];
 
 	if (len + datelen > sizeof(block))
@@ -255,7 +264,7 @@ feed_fast_answer(struct daemon *d, struct bufferevent *bev,
 	struct feed_rep *fr;
 	const char *date;
 	size_t datelen;
-	int gz, file;
+	int gz, file = 0, not_modified;
 
 	if (fc == NULL || parse_request(req, len, &rq) == -1)
 		return 0;
@@ -269,13 +278,16 @@ feed_fast_answer(struct daemon *d, struct bufferevent *bev,
 		return 0;
 	if (feed_reply_tune(bev) == -1)
 		return 0;
-	gz = fr->fr_gzlen > 0 && rq.fr_has_encoding &&
-	    feed_accepts_gzip(rq.fr_encoding);
-	feed_reply_fast_head(fr, gz);
+	gz = fr->fr_gzlen > 0 && rq.fr_value[HEADER_ENCODING] != NULL &&
+	    feed_accepts_gzip(rq.fr_value[HEADER_ENCODING]);
+	not_modified = rq.fr_value[HEADER_ETAGS] != NULL &&
+	    feed_etag_listed(rq.fr_value[HEADER_ETAGS],
+	    gz ? fr->fr_etag_gz : fr->fr_etag);
+	feed_reply_fast_head(fr, gz, not_modified);
 	out = bufferevent_get_output(bev);
 	date = feed_cache_date(fc, &datelen);
-	if (add_head(out, fr, gz, date, datelen) == -1 ||
-	    add_body(out, fc, fr, gz, &file) == -1) {
+	if (add_head(out, fr, gz, not_modified, date, datelen) == -1 ||
+	    (!not_modified && add_body(out, fc, fr, gz, &file) == -1)) {
 		/* Part of a reply may be queued: the connection cannot go
 		 * on.  evhttp sees the end and frees it. */
 		shutdown(bufferevent_getfd(bev), SHUT_RDWR);

@@ -7,10 +7,11 @@
  * request (nothing else is buffered) and the request is a plain
  * "GET /feeds/all.EXT?QUERY HTTP/1.1" whose target an earlier request of
  * the same configuration has named (feed_cache_alias()), with headers
- * that change nothing here (Host, Accept, User-Agent, Accept-Encoding ...;
- * no conditional, no Connection), and the page is cached and current,
- * the reply (feed_reply_fast_head() and the body, by reference or
- * sendfile()) is written at once and the request removed from the input:
+ * from a short list (Host, Accept, User-Agent, Accept-Encoding,
+ * If-None-Match ...; no If-Modified-Since, no Connection), and the page is
+ * cached and current, the reply (feed_reply_fast_head(), and a 200's body
+ * by reference or sendfile()) is written at once and the request removed
+ * from the input:
  * evhttp never sees it.  Anything else is left to evhttp, which answers
  * as before (and names the target for next time).
  *

@@ -21,6 +21,7 @@
 
 #include "../../feeds/buf.h"
 #include "../../feeds/date.h"
+#include "../../feeds/xmalloc.h"
 #include "feed_cache.h"
 #include "feed_reply.h"
 #include "http.h"
@@ -72,8 +73,8 @@ feed_accepts_gzip(const char *ae)
 }
 
 /* If-None-Match lists tag ("*", or weak comparison: W/ is ignored). */
-static int
-none_match(const char *inm, const char *tag)
+int
+feed_etag_listed(const char *inm, const char *tag)
 {
 	const char *p = inm, *el;
 	size_t len, n = strlen(tag);
@@ -203,27 +204,36 @@ send_now(struct bufferevent *bev, int cork)
 }
 
 void
-feed_reply_fast_head(struct feed_rep *fr, int gz)
+feed_reply_fast_head(struct feed_rep *fr, int gz, int not_modified)
 {
+	struct feed_fast_head *h;
 	struct buf b;
-	size_t split;
 
-	if (fr->fr_fast_head[gz] != NULL)
+	if (fr->fr_fast == NULL)
+		fr->fr_fast = xcalloc(FEED_FAST_HEADS, sizeof(*fr->fr_fast));
+	h = &fr->fr_fast[FEED_FAST_HEAD(not_modified, gz)];
+	if (h->ffh_text != NULL)
 		return;
 	/* As feed_reply() and evhttp write them, in the same order. */
 	buf_init(&b, SIZE_MAX);
-	buf_printf(&b, "HTTP/1.1 200 OK\r\nETag: %s\r\nLast-Modified: %s\r\n"
+	buf_printf(&b, "HTTP/1.1 %s\r\nETag: %s\r\nLast-Modified: %s\r\n"
 	    "Cache-Control: %s\r\nVary: Accept-Encoding\r\nLink: %s\r\n"
-	    "X-Tsunagu-Cache: hit\r\nContent-Type: %s\r\n%sDate: ",
+	    "X-Tsunagu-Cache: hit\r\n",
+	    not_modified ? "304 Not Modified" : "200 OK",
 	    gz ? fr->fr_etag_gz : fr->fr_etag, fr->fr_last_modified_http,
 	    fr->fr_private ? "private, max-age=60" : "public, max-age=60",
-	    fr->fr_link, fr->fr_content_type,
-	    gz ? "Content-Encoding: gzip\r\n" : "");
-	split = b.len;
-	buf_printf(&b, "\r\nContent-Length: %zu\r\n\r\n",
-	    gz ? fr->fr_gzlen : fr->fr_len);
-	fr->fr_fast_split[gz] = split;
-	fr->fr_fast_head[gz] = buf_release(&b, &fr->fr_fast_len[gz]);
+	    fr->fr_link);
+	if (!not_modified)
+		buf_printf(&b, "Content-Type: %s\r\n%s", fr->fr_content_type,
+		    gz ? "Content-Encoding: gzip\r\n" : "");
+	buf_printf(&b, "Date: ");
+	h->ffh_split = b.len;
+	if (not_modified)
+		buf_printf(&b, "\r\n\r\n");
+	else
+		buf_printf(&b, "\r\nContent-Length: %zu\r\n\r\n",
+		    gz ? fr->fr_gzlen : fr->fr_len);
+	h->ffh_text = buf_release(&b, &h->ffh_len);
 }
 
 static void
@@ -260,7 +270,7 @@ feed_reply(struct http_request *hr, struct feed_cache *fc,
 	header(out, "Link", fr->fr_link);
 	header(out, "X-Tsunagu-Cache", state);
 	/* If-Modified-Since counts only without If-None-Match. */
-	if (inm != NULL ? none_match(inm, tag) : ims != NULL &&
+	if (inm != NULL ? feed_etag_listed(inm, tag) : ims != NULL &&
 	    date_parse_rfc822(ims, &since) == 0 &&
 	    fr->fr_last_modified <= since) {
 		/* Where evhttp would write its own, formatted per reply. */

@@ -487,9 +487,23 @@ without_date(const struct reply *r, char *out, size_t outlen)
 	    r->headers.data, e);
 }
 
+/* template with its TAG, if any, replaced by tag. */
+static void
+with_tag(char *out, size_t outlen, const char *template, const char *tag)
+{
+	const char *at = strstr(template, "TAG");
+
+	if (at == NULL)
+		snprintf(out, outlen, "%s", template);
+	else
+		snprintf(out, outlen, "%.*s%s%s", (int)(at - template),
+		    template, tag, at + 3);
+}
+
 /*
  * The same reply from feed_fast.c and from evhttp (a header outside
- * feed_fast.c's list sends a request to evhttp), but for the Date.
+ * feed_fast.c's list sends a request to evhttp), but for the Date: 200s
+ * and 304s, plain and gzip.
  */
 static void
 test_fast_hit_as_evhttp(void **state)
@@ -499,38 +513,54 @@ test_fast_hit_as_evhttp(void **state)
 	    "%E7%A5%89", NULL };
 	static const char *const encodings[] = { "", "Accept-Encoding: gzip, "
 	    "deflate\r\n", "Accept-Encoding: gzip;q=0\r\n", NULL };
-	char text[1024], fast[8192], slow[8192];
-	const char *const *p, *const *e;
+	/* TAG: the page's tag in this encoding. */
+	static const char *const conditions[] = { "", "If-None-Match: TAG\r\n",
+	    "If-None-Match: \"nope\", W/TAG\r\n", "If-None-Match: *\r\n",
+	    "If-None-Match: \"nope\"\r\n", NULL };
+	char text[1024], cond[256], etag[128], fast[8192], slow[8192];
+	const char *const *p, *const *e, *const *c;
 	struct reply first, r, ev;
 	int fd = raw_connect(0), evfd = raw_connect(0);
 
 	for (p = paths; *p; p++)
 		for (e = encodings; *e; e++) {
+			/* The first names the target. */
 			snprintf(text, sizeof(text), "GET %s HTTP/1.1\r\n"
-			    "Host: 127.0.0.1\r\nUser-Agent: test\r\n%s\r\n",
-			    *p, *e);
-			/* The first names the target; the next is a hit. */
+			    "Host: 127.0.0.1\r\n%s\r\n", *p, *e);
 			raw_send(fd, text);
 			raw_reply(fd, 0, &first);
-			raw_send(fd, text);
-			raw_reply(fd, 0, &r);
-			snprintf(text, sizeof(text), "GET %s HTTP/1.1\r\n"
-			    "Host: 127.0.0.1\r\nUser-Agent: test\r\n%s"
-			    "X-Evhttp: please\r\n\r\n", *p, *e);
-			raw_send(evfd, text);
-			raw_reply(evfd, 0, &ev);
-			assert_int_equal(r.status, 200);
-			assert_non_null(strstr(r.headers.data,
-			    "\r\nX-Tsunagu-Cache: hit\r\n"));
-			without_date(&r, fast, sizeof(fast));
-			without_date(&ev, slow, sizeof(slow));
-			assert_string_equal(fast, slow);
-			assert_int_equal(r.body.len, first.body.len);
-			assert_memory_equal(r.body.data, ev.body.data,
-			    r.body.len);
+			assert_int_equal(first.status, 200);
+			header(&first, "ETag", etag, sizeof(etag));
+			for (c = conditions; *c; c++) {
+				with_tag(cond, sizeof(cond), *c, etag);
+				snprintf(text, sizeof(text), "GET %s HTTP/1.1"
+				    "\r\nHost: 127.0.0.1\r\nUser-Agent: test"
+				    "\r\n%s%s\r\n", *p, *e, cond);
+				raw_send(fd, text);
+				raw_reply(fd, 0, &r);
+				snprintf(text, sizeof(text), "GET %s HTTP/1.1"
+				    "\r\nHost: 127.0.0.1\r\nUser-Agent: test"
+				    "\r\n%s%sX-Evhttp: please\r\n\r\n", *p, *e,
+				    cond);
+				raw_send(evfd, text);
+				raw_reply(evfd, 0, &ev);
+				assert_int_equal(r.status, **c != '\0' &&
+				    strstr(*c, "nope\"\r") == NULL ? 304 : 200);
+				assert_non_null(strstr(r.headers.data,
+				    "\r\nX-Tsunagu-Cache: hit\r\n"));
+				without_date(&r, fast, sizeof(fast));
+				without_date(&ev, slow, sizeof(slow));
+				assert_string_equal(fast, slow);
+				assert_int_equal(r.body.len, ev.body.len);
+				assert_memory_equal(r.body.data, ev.body.data,
+				    r.body.len);
+				if (r.status == 200)
+					assert_memory_equal(r.body.data,
+					    first.body.data, r.body.len);
+				reply_free(&r);
+				reply_free(&ev);
+			}
 			reply_free(&first);
-			reply_free(&r);
-			reply_free(&ev);
 		}
 	close(fd);
 	close(evfd);
