@@ -7,7 +7,11 @@
    polls a one-posting source: the warm-up round (posting.created).
 3. Each round edits the posting through the admin API (one commit, one
    posting.updated event) and waits until its deliveries are all
-   delivered.  The CPU time of tsunagud and of nginx's worker over the
+   delivered.  With --via poll a round is an ingest instead: the origin
+   serves the posting with a new title and the source is polled at once
+   (POST /api/v1/sources/src/fetch); the latency is then counted from
+   that request, so it covers the fetch, the parse and the store too.
+   The CPU time of tsunagud and of nginx's worker over the
    round says which one the round waited for.  From the store: the commit time of the event (the outbox
    trigger's clock) and the time each 2xx arrived, so the latency covers
    dispatch, fan-out, signing, the queue and the request.
@@ -44,7 +48,8 @@ SOURCE = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def serve_origin(body):
+def serve_origin(doc):
+    """doc["body"]: what the source serves now (a round may change it)."""
     class H(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -52,6 +57,7 @@ def serve_origin(body):
             pass
 
         def do_GET(self):
+            body = doc["body"]
             self.send_response(200)
             self.send_header("Content-Type", "application/rss+xml")
             self.send_header("Content-Length", str(len(body)))
@@ -124,9 +130,10 @@ def wait_listening(log, proc):
     sys.exit("tsunagud did not start")
 
 
-def round_figures(db, seq, n, timeout=120):
+def round_figures(db, seq, n, since=None, timeout=120):
     """Waits until event seq's n deliveries are delivered; returns the
-    latencies (ms) from the commit to each 2xx and the whole span."""
+    latencies (ms) from the commit (or from `since`, a wall-clock time
+    in ms) to each 2xx and the whole span."""
     deadline = time.monotonic() + timeout
     while True:
         done = db.execute(
@@ -140,6 +147,8 @@ def round_figures(db, seq, n, timeout=120):
         time.sleep(0.05)
     created = db.execute("SELECT created_ms FROM posting_events WHERE "
                          "seq = ?", (seq,)).fetchone()[0]
+    if since is not None:
+        created = since
     lat = sorted(r[0] - created for r in db.execute(
         "SELECT delivered FROM deliveries WHERE event_seq = ?", (seq,)))
     # When the first and the last request of the round started: the
@@ -201,11 +210,15 @@ def main():
     # nothing when every endpoint answers at once.
     ap.add_argument("--max-in-flight", type=int, default=64)
     ap.add_argument("--concurrency", type=int, default=4)
+    # api: a round is an edit through the admin API, timed from its
+    # commit; poll: an ingest of the source, timed from the poll request.
+    ap.add_argument("--via", choices=("api", "poll"), default="api")
     args = ap.parse_args()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     work = tempfile.mkdtemp(prefix="tsunagu-fanout-")
     os.chmod(work, 0o755)
-    origin = serve_origin(SOURCE)
+    doc = {"body": SOURCE}
+    origin = serve_origin(doc)
     nport = free_port()
     tproc = None
     nginx_started = False
@@ -249,13 +262,15 @@ def main():
         print("load average before: %.2f %.2f %.2f" % os.getloadavg())
         print("tsunagud %s, release; %d subscribers -> nginx %s (return 204,"
               " worker_processes 1); webhook_max_in_flight %d, concurrency "
-              "%d per endpoint; %d CPUs; 127.0.0.1"
+              "%d per endpoint; %d CPUs; 127.0.0.1; rounds via %s"
               % (subprocess.run([args.tsunagud, "-V"], capture_output=True,
                                 text=True).stdout.split()[-1],
                  args.subscribers,
                  subprocess.run([nginx, "-v"], capture_output=True,
                                 text=True).stderr.strip().split("/")[-1],
-                 args.max_in_flight, args.concurrency, os.cpu_count()))
+                 args.max_in_flight, args.concurrency, os.cpu_count(),
+                 "the admin API (from the commit)" if args.via == "api"
+                 else "a poll (from its request)"))
         print("%-10s %11s %9s %13s %8s %8s %8s %11s %10s %8s %9s" % (
             "round", "deliveries", "span ms", "deliveries/s", "p50 ms",
             "p99 ms", "max ms", "1st start", "last start", "cpu ms",
@@ -279,19 +294,30 @@ def main():
             else:
                 before = db.execute("SELECT max(seq) FROM "
                                     "posting_events").fetchone()[0]
-                status, body = request(tport, "PATCH",
-                                       "/api/v1/postings/" + pid,
-                                       {"title": "fan-out round %d" % r})
-                if status != 200:
-                    sys.exit("PATCH -> %d %s" % (status, body[:300]))
+                if args.via == "api":
+                    status, body = request(tport, "PATCH",
+                                           "/api/v1/postings/" + pid,
+                                           {"title": "fan-out round %d" % r})
+                    want = 200
+                else:
+                    doc["body"] = SOURCE.replace(
+                        b"<title>fan-out</title>",
+                        b"<title>fan-out round %d</title>" % r)
+                    since = time.time() * 1000
+                    status, body = request(tport, "POST",
+                                           "/api/v1/sources/src/fetch")
+                    want = 202
+                if status != want:
+                    sys.exit("round %d -> %d %s" % (r, status, body[:300]))
                 while True:
                     seq = db.execute("SELECT max(seq) FROM "
                                      "posting_events").fetchone()[0]
                     if seq > before:
                         break
                     time.sleep(0.01)
-            lat, span, first, last = round_figures(db, seq,
-                                                   args.subscribers)
+            lat, span, first, last = round_figures(
+                db, seq, args.subscribers,
+                since if r > 0 and args.via == "poll" else None)
             # tsunagud's CPU time over the round (the measuring polls
             # included, so an upper bound of what the fan-out took).
             cpu = cpu_ms(tproc.pid) - cpu0

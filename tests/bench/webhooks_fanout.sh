@@ -6,7 +6,7 @@
 #
 # Not run by meson test.  Usage, from anywhere in the tree:
 #   bash tests/bench/webhooks_fanout.sh [--subscribers N] [--rounds N]
-#       [--max-in-flight N] [--concurrency N]
+#       [--max-in-flight N] [--concurrency N] [--via api|poll]
 # (--max-in-flight: webhook_max_in_flight, by default the daemon's 64.)
 # Installs nginx with apt-get when missing (as root, or through sudo), and
 # builds a release build in build-bench/ (no sanitizers; another directory
