@@ -1,4 +1,5 @@
 /* normalize.c — the rules every posting goes through, in order. */
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -207,6 +208,62 @@ find_event_span(const char *text, const struct jdate *ref,
 	return rc;
 }
 
+/* The length of a "3月12日" at s (ASCII digits, as NFKC leaves them), 0
+ * when s starts with none. */
+static size_t
+month_day_at(const char *s)
+{
+	const char *p = s;
+	int part;
+
+	for (part = 0; part < 2; part++) {
+		if (!isdigit((unsigned char)*p))
+			return 0;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (strncmp(p, part == 0 ? "月" : "日", strlen("月")) != 0)
+			return 0;
+		p += strlen("月");
+	}
+	return (size_t)(p - s);
+}
+
+/*
+ * 1 when text lists days of several occurrences ("(令和4年3月6日・3月12日)",
+ * "1月9日、2月13日"): a day, then 、・, or ',' and another day.  A title
+ * like that dates no one record of them; a span (8月4日～8月6日) is one.
+ */
+static int
+lists_several_days(const char *text)
+{
+	static const char *const seps[] = { "・", "、", ",", "，" };
+	const char *p, *q;
+	size_t n, i;
+
+	if (text == NULL)
+		return 0;
+	for (p = text; *p != '\0'; p++) {
+		if ((n = month_day_at(p)) == 0)
+			continue;
+		q = p + n;
+		while (*q == ' ')
+			q++;
+		for (i = 0; i < NELEM(seps); i++)
+			if (strncmp(q, seps[i], strlen(seps[i])) == 0) {
+				q += strlen(seps[i]);
+				while (*q == ' ')
+					q++;
+				/* 3月6日・3月12日, or 3月6日・12日 */
+				if (month_day_at(q) > 0 || (isdigit(
+				    (unsigned char)*q) && strncmp(q + strspn(q,
+				    "0123456789"), "日", strlen("日")) == 0))
+					return 1;
+			}
+		p += n - 1;
+	}
+	return 0;
+}
+
 /* The Japan date of unix seconds t. */
 static void
 japan_date(int64_t t, struct jdate *out)
@@ -322,7 +379,9 @@ norm_dates(struct posting *p, const struct normalize_ctx *ctx,
 	norm_date_field(&p->pst_deadline, &deadline, &has_deadline);
 	/* The title and the summary as published (steps 2 and 3 ran):
 	 * what a second normalization reads too. */
-	texts[0] = p->pst_title;
+	/* A title that lists the days of several occurrences dates none of
+	 * the records that carry it. */
+	texts[0] = lists_several_days(p->pst_title) ? NULL : p->pst_title;
 	texts[1] = p->pst_summary;
 	texts[2] = content;
 	if (content != NULL && texts[1] != NULL &&

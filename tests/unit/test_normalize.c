@@ -372,6 +372,24 @@ test_posting_dates_text(void **state)
 	assert_string_equal(p->pst_deadline, "2026-07-20");
 	posting_free(p);
 
+	/* A title listing the days of two occurrences dates neither: the
+	 * text says which one the record is. */
+	p = entry("救急救命講習会 参加者募集(令和4年3月6日・3月12日)",
+	    "<p>日時: 2022年3月12日（土） 13時～16時</p>");
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2022-03-12T13:00:00+09:00");
+	posting_free(p);
+	p = entry("親子体操(2022年2月6日、13日)", "<p>日時: 2022年2月13日</p>");
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2022-02-13");
+	posting_free(p);
+	/* A span in a title is one date. */
+	p = entry("夏まつり 2026年8月4日～8月6日", "<p>2026年9月1日更新</p>");
+	normalize_twice(p, NULL);
+	assert_string_equal(p->pst_start, "2026-08-04");
+	assert_string_equal(p->pst_end, "2026-08-06");
+	posting_free(p);
+
 	/* A date range, all day. */
 	p = entry("桜まつり", "<p>2027年3月27日から4月4日、案内所で</p>");
 	normalize_twice(p, NULL);

@@ -245,6 +245,10 @@ test_rules(void **state)
 	expect(&a, &b, SIM_CONFLICT, "different municipalities");
 	b.sr_area = "23";				/* its prefecture */
 	expect(&a, &b, SIM_SIMILAR, NULL);
+	b.sr_area = "230006";		/* the same, as normalize writes it */
+	expect(&a, &b, SIM_SIMILAR, NULL);
+	b.sr_area = "130001";		/* another prefecture */
+	expect(&a, &b, SIM_CONFLICT, "different municipalities");
 	b.sr_area = NULL;
 	expect(&a, &b, SIM_SIMILAR, NULL);
 	b.sr_place = "富士松市民センター";
