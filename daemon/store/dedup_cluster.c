@@ -238,7 +238,10 @@ load_candidates(struct dedup_fetch *df, const struct dedup_rec *r,
 	    "ON p.id = e.posting_id WHERE e.event_day = ?1 AND e.gone = 0 "
 	    "AND p.moderation = 'published' AND (?2 IS NULL OR "
 	    "e.area IS NULL OR e.area = ?2 OR e.area = substr(?2, 1, 2) OR "
-	    "substr(e.area, 1, 2) = ?2)";
+	    "substr(e.area, 1, 2) = ?2 OR "
+	    /* a prefecture's own code, 130001, and its municipalities */
+	    "(substr(e.area, 1, 2) = substr(?2, 1, 2) AND "
+	    "(substr(e.area, 3, 3) = '000' OR substr(?2, 3, 3) = '000')))";
 	static const char by_url[] =
 	    "SELECT DISTINCT e.posting_id FROM entries e JOIN postings p "
 	    "ON p.id = e.posting_id WHERE e.url_key = ?1 AND e.gone = 0 "
