@@ -26,16 +26,15 @@ static const char *const facility_words[] = {
 	/* Not 会場 alone: "(武蔵野市会場)" names a town, not a venue. */
 };
 
-/* Bytes of the UTF-8 character that starts with c (keys are valid UTF-8:
- * normalize_text() replaced what was not). */
+/* The offset of the character after the one at s + off (stops at the
+ * terminating NUL whatever the bytes before it). */
 static size_t
-char_len(unsigned char c)
+next_char(const char *s, size_t off)
 {
-	if (c < 0xC0)
-		return 1;
-	if (c < 0xE0)
-		return 2;
-	return c < 0xF0 ? 3 : 4;
+	off++;
+	while (((unsigned char)s[off] & 0xC0) == 0x80)
+		off++;
+	return off;
 }
 
 static int
@@ -99,7 +98,7 @@ prefecture_len(const char *s)
 			if (strncmp(s + off, marks[i], n) == 0)
 				end = off + n;
 		}
-		off += char_len((unsigned char)s[off]);
+		off = next_char(s, off);
 	}
 	return end;
 }
@@ -125,7 +124,7 @@ municipality_len(const char *s, const char *mark_set, int from, int within)
 			if (chars >= from && strncmp(s + off, all[i], n) == 0)
 				return off + n;
 		}
-		off += char_len((unsigned char)s[off]);
+		off = next_char(s, off);
 	}
 	return 0;
 }
