@@ -12,8 +12,9 @@
  * captured up to its blank line (at most CONN_HEAD_MAX bytes: evhttp
  * refuses longer ones itself), its request line names the route and so
  * the body limit, set on the evhttp connection before evhttp reads the
- * body, and a Content-Length body is skipped to the next request.  A
- * chunked body ends the following: the connection keeps its last limit.
+ * body, and a Content-Length body (the first, read as evhttp reads it) is
+ * skipped to the next request.  A chunked body, or a framing header folded
+ * over lines, ends the following: the connection keeps its last limit.
  *
  * A one-second tick drops connections evhttp has closed (their
  * descriptor is gone, or is another socket now) and shuts down those
@@ -251,6 +252,46 @@ header_value(const char *line, const char *end, const char *name)
 }
 
 /*
+ * A Content-Length value (v to the end of its line) as evhttp reads it,
+ * with strtoll(): blanks, a sign, digits, up to a NUL if any.  0 for a
+ * value evhttp refuses (it answers 400 and closes); saturated when too
+ * large (evhttp's 413).
+ */
+static uint64_t
+content_length(const char *v, const char *eol)
+{
+	uint64_t length = 0;
+	int negative = 0;
+	size_t digits = 0;
+
+	while (v < eol && (*v == ' ' || *v == '\t' || *v == '\v' ||
+	    *v == '\f'))
+		v++;
+	if (v < eol && (*v == '+' || *v == '-'))
+		negative = *v++ == '-';
+	for (; v < eol && *v >= '0' && *v <= '9'; v++, digits++)
+		length = length > UINT64_MAX / 16 ? UINT64_MAX :
+		    length * 10 + (uint64_t)(*v - '0');
+	while (v < eol && (*v == ' ' || *v == '\t' || *v == '\r'))
+		v++;
+	/* evhttp's value is a C string: a NUL ends it. */
+	return (v != eol && *v != '\0') || digits == 0 || negative ? 0 :
+	    length;
+}
+
+/* A Transfer-Encoding value naming chunked in any case (evhttp's test is
+ * "chunked" alone; a value that names it among others is not followed
+ * either). */
+static int
+names_chunked(const char *v, const char *eol)
+{
+	for (; eol - v >= 7; v++)
+		if (strncasecmp(v, "chunked", 7) == 0)
+			return 1;
+	return 0;
+}
+
+/*
  * A complete header is in cs_head: its route sets the body limit of the
  * evhttp connection, and its framing says what comes next.
  */
@@ -261,7 +302,7 @@ conn_header_done(struct conn *c)
 	    *path, *v;
 	struct evhttp_connection *evcon = NULL;
 	uint64_t length = 0;
-	int chunked = 0, has_length = 0;
+	int opaque = 0, has_length = 0, framing = 0;
 	size_t max;
 
 	while (p < end && (*p == '\r' || *p == '\n'))	/* stray CRLFs */
@@ -281,20 +322,27 @@ conn_header_done(struct conn *c)
 	for (p = eol + 1; p < end; p = eol + 1) {
 		if ((eol = memchr(p, '\n', end - p)) == NULL)
 			eol = end;
+		/* A line folded into a framing header: not followed. */
+		if ((*p == ' ' || *p == '\t') && framing)
+			opaque = 1;
+		framing = 0;
+		/* evhttp takes the first, as strtoll() reads it. */
 		if ((v = header_value(p, eol, "content-length")) != NULL) {
+			framing = 1;
+			if (!has_length)
+				length = content_length(v, eol);
 			has_length = 1;
-			for (length = 0; v < eol && *v >= '0' && *v <= '9';
-			    v++)
-				length = length > UINT64_MAX / 16 ? UINT64_MAX :
-				    length * 10 + (uint64_t)(*v - '0');
 		} else if ((v = header_value(p, eol, "transfer-encoding")) !=
-		    NULL && memmem(v, eol - v, "chunked", 7) != NULL)
-			chunked = 1;
+		    NULL) {
+			framing = 1;
+			if (names_chunked(v, eol))
+				opaque = 1;
+		}
 	}
 	bufferevent_getcb(c->cs_bev, NULL, NULL, NULL, (void **)&evcon);
 	if (evcon != NULL)
 		evhttp_connection_set_max_body_size(evcon, (ev_ssize_t)max);
-	if (chunked)
+	if (opaque)
 		conn_enter(c, CS_OPAQUE);
 	else if (has_length && length > 0 && length <= max) {
 		conn_enter(c, CS_BODY);
