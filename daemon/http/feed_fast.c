@@ -260,12 +260,23 @@ feed_fast_answer(struct daemon *d, struct bufferevent *bev,
 {
 	struct feed_cache *fc = d->d_feed_cache;
 	struct fast_request rq;
-	struct evbuffer *out;
+	struct evbuffer *out = bufferevent_get_output(bev);
 	struct feed_rep *fr;
+	bufferevent_data_cb readcb = NULL;
 	const char *date;
 	size_t datelen;
 	int gz, file = 0, not_modified;
 
+	/*
+	 * evhttp writing a reply of its own reads with no callback (to see
+	 * a close) and waits for its write-done callback: a hit then would
+	 * go out with or ahead of that reply, take the callbacks and leave
+	 * evhttp waiting for good.  Only while it waits for a request.
+	 */
+	bufferevent_getcb(bev, &readcb, NULL, NULL, NULL);
+	if (readcb == NULL ||
+	    (readcb != fast_read && evbuffer_get_length(out) > 0))
+		return 0;
 	if (fc == NULL || parse_request(req, len, &rq) == -1)
 		return 0;
 	/* Only a target evhttp and feed_query.c took before has an alias. */
@@ -284,7 +295,6 @@ feed_fast_answer(struct daemon *d, struct bufferevent *bev,
 	    feed_etag_listed(rq.fr_value[HEADER_ETAGS],
 	    gz ? fr->fr_etag_gz : fr->fr_etag);
 	feed_reply_fast_head(fr, gz, not_modified);
-	out = bufferevent_get_output(bev);
 	date = feed_cache_date(fc, &datelen);
 	if (add_head(out, fr, gz, not_modified, date, datelen) == -1 ||
 	    (!not_modified && add_body(out, fc, fr, gz, &file) == -1)) {

@@ -636,6 +636,94 @@ test_fast_rest_and_after(void **state)
 	reply_free(&ref);
 }
 
+/*
+ * A feed GET that arrives while evhttp still writes a reply of its own
+ * (the client reads late) is evhttp's: feed_fast.c must not take the
+ * connection's callbacks then, or evhttp never learns its reply went out
+ * and answers nothing more on the connection.
+ */
+static void
+test_fast_not_while_evhttp_writes(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	struct reply ref, r, r2;
+	int fd = raw_connect(0), slow = raw_connect(2048);
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &ref);		/* names the target */
+	assert_true(ref.body.len > 2 * SERVER_SNDBUF);
+	close(fd);
+
+	/* evhttp's reply, more than the sockets hold, then a hit. */
+	raw_send(slow, "GET /feeds/all.atom HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+	    "X-Evhttp: please\r\n\r\n");
+	usleep(200 * 1000);
+	raw_send(slow, get);
+	usleep(200 * 1000);
+	raw_reply(slow, 0, &r);
+	raw_reply(slow, 0, &r2);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r2.status, 200);
+	assert_int_equal(r.body.len, ref.body.len);
+	assert_memory_equal(r2.body.data, ref.body.data, r2.body.len);
+	reply_free(&r);
+	reply_free(&r2);
+	/* evhttp answers again on the connection. */
+	raw_send(slow, "HEAD /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_reply(slow, 1, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	close(slow);
+	reply_free(&ref);
+}
+
+/*
+ * A body that evhttp reads by a request's first Content-Length (or one
+ * written "+N", which strtoll() takes, or folded onto a line of its own)
+ * is never a request feed_fast.c answers, even when it arrives alone and
+ * reads like a feed hit: one reply (evhttp's 405), then the next
+ * request's.
+ */
+static void
+test_fast_not_a_body(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	/* Before the body's length, after it. */
+	static const char *const lengths[][2] = {
+	    { "Content-Length: ", "\r\nContent-Length: 0\r\n" },
+	    { "Content-Length: +", "\r\n" },
+	    { "Content-Length:\r\n ", "\r\n" } };
+	size_t l;
+	char head[256], cl[64];
+	struct reply r;
+	int fd = raw_connect(0);
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &r);		/* names the target */
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	for (l = 0; l < sizeof(lengths) / sizeof(lengths[0]); l++) {
+		snprintf(cl, sizeof(cl), "%s%zu%s", lengths[l][0],
+		    strlen(get), lengths[l][1]);
+		snprintf(head, sizeof(head), "POST /feeds/all.atom HTTP/1.1\r\n"
+		    "Host: 127.0.0.1\r\n%s\r\n", cl);
+		raw_send(fd, head);
+		usleep(100 * 1000);	/* the body in a read of its own */
+		raw_send(fd, get);
+		raw_reply(fd, 0, &r);
+		assert_int_equal(r.status, 405);
+		reply_free(&r);
+		raw_send(fd, "HEAD /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+		raw_reply(fd, 1, &r);
+		assert_int_equal(r.status, 200);
+		assert_null(strstr(r.headers.data, "Content-Type: text/html"));
+		reply_free(&r);
+	}
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -647,6 +735,8 @@ main(void)
 		cmocka_unit_test(test_health_and_metrics),
 		cmocka_unit_test(test_fast_hit_as_evhttp),
 		cmocka_unit_test(test_fast_rest_and_after),
+		cmocka_unit_test(test_fast_not_while_evhttp_writes),
+		cmocka_unit_test(test_fast_not_a_body),
 	};
 	int rc;
 
