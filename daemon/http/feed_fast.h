@@ -4,7 +4,9 @@
  *
  * connlimit.c sees every block of bytes a connection reads before evhttp
  * does.  When a block is exactly one request, evhttp waits for a new
- * request (nothing else is buffered) and the request is a plain
+ * request (nothing else is buffered, connlimit.c saw the last request's
+ * body out, and evhttp's read callback is set with none of its reply
+ * queued: it is not writing one) and the request is a plain
  * "GET /feeds/all.EXT?QUERY HTTP/1.1" whose target an earlier request of
  * the same configuration has named (feed_cache_alias()), with headers
  * from a short list (Host, Accept, User-Agent, Accept-Encoding,
