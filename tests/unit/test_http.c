@@ -730,6 +730,62 @@ test_fast_not_a_body(void **state)
 	close(fd);
 }
 
+/*
+ * The rest of a hit still queued when its page leaves the cache (a
+ * posting on it withdrawn, the page rendered again for another client)
+ * goes out whole, as it was: the queue holds the body, or the file it is
+ * sent from, until it is out.  Last: it changes the postings.
+ */
+static void
+test_fast_rest_outlives_its_page(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	static const char *const admin[] = { "Authorization: Bearer " TOKEN,
+	    NULL };
+	char path[256];
+	struct reply ref, r, now;
+	json_t *doc, *first;
+	int fd = raw_connect(0), slow = raw_connect(2048);
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &ref);		/* names the target */
+	assert_true(ref.body.len > 2 * SERVER_SNDBUF);
+	raw_send(slow, get);
+	usleep(200 * 1000);		/* the hit, mostly still queued */
+
+	request("GET", "/api/v1/postings?limit=1", admin, &r);
+	assert_int_equal(r.status, 200);
+	doc = json_loadb(r.body.data, r.body.len, 0, NULL);
+	assert_non_null(doc);
+	first = json_array_get(json_object_get(doc, "postings"), 0);
+	assert_non_null(first);
+	snprintf(path, sizeof(path), "/api/v1/postings/%s/withdraw",
+	    json_string_value(json_object_get(first, "id")));
+	json_decref(doc);
+	reply_free(&r);
+	request("POST", path, admin, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &now);
+	assert_int_equal(now.status, 200);
+	assert_non_null(strstr(now.headers.data, "\r\nX-Tsunagu-Cache: miss\r\n"));
+	assert_false(now.body.len == ref.body.len &&
+	    memcmp(now.body.data, ref.body.data, now.body.len) == 0);
+
+	raw_reply(slow, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, ref.body.len);
+	assert_memory_equal(r.body.data, ref.body.data, r.body.len);
+	reply_free(&r);
+	reply_free(&now);
+	reply_free(&ref);
+	close(fd);
+	close(slow);
+}
+
 int
 main(void)
 {
@@ -743,6 +799,7 @@ main(void)
 		cmocka_unit_test(test_fast_rest_and_after),
 		cmocka_unit_test(test_fast_not_while_evhttp_writes),
 		cmocka_unit_test(test_fast_not_a_body),
+		cmocka_unit_test(test_fast_rest_outlives_its_page),
 	};
 	int rc;
 
