@@ -4,6 +4,9 @@
  * eviction, validators and the gzip copy made once; aliases of keys by
  * request target, dropped with the configuration that made them.
  */
+#include <sys/socket.h>
+
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,9 +14,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <zlib.h>
+
+#include <event2/buffer.h>
 
 #include "feed_cache.h"
 
@@ -178,6 +184,48 @@ test_file_segments(void **state)
 	feed_cache_free(fc);
 }
 
+/*
+ * A reply still queued with a page's file (a connection's output) sends
+ * the file as it was after the cache has dropped the page and the page
+ * is gone: the queue's reference keeps the file open.
+ */
+static void
+test_file_outlives_page(void **state)
+{
+	struct feed_cache *fc = feed_cache_new(16 << 20);
+	struct feed_rep *big = rep("big", FEED_FILE_MIN + 1000);
+	struct evbuffer *out = evbuffer_new();
+	char *got = malloc(FEED_FILE_MIN + 1000);
+	size_t have = 0;
+	ssize_t n;
+	int sv[2], other;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	feed_cache_put(fc, big);
+	assert_int_equal(evbuffer_add_file_segment(out,
+	    feed_cache_segment(fc, big, 0), 0, -1), 0);
+	feed_cache_remove(fc, big);
+	feed_rep_unref(big);
+	feed_cache_free(fc);
+	/* Its descriptor number taken by another file, were it closed. */
+	other = open("/dev/null", O_RDONLY);
+	assert_true(other >= 0);
+	while (evbuffer_get_length(out) > 0) {
+		assert_true(evbuffer_write(out, sv[0]) > 0);
+		while (have < FEED_FILE_MIN + 1000 && (n = recv(sv[1],
+		    got + have, FEED_FILE_MIN + 1000 - have, MSG_DONTWAIT)) > 0)
+			have += (size_t)n;
+	}
+	assert_int_equal(have, FEED_FILE_MIN + 1000);
+	for (n = 0; n < (ssize_t)have; n++)
+		assert_int_equal(got[n], 'x');
+	evbuffer_free(out);
+	close(other);
+	close(sv[0]);
+	close(sv[1]);
+	free(got);
+}
+
 static void
 test_aliases(void **state)
 {
@@ -232,6 +280,7 @@ main(void)
 		cmocka_unit_test(test_seal_validators_and_gzip),
 		cmocka_unit_test(test_ids),
 		cmocka_unit_test(test_file_segments),
+		cmocka_unit_test(test_file_outlives_page),
 		cmocka_unit_test(test_aliases),
 		cmocka_unit_test(test_date),
 	};
