@@ -786,6 +786,45 @@ test_fast_rest_outlives_its_page(void **state)
 	close(slow);
 }
 
+/*
+ * A client that goes while the rest of a hit is queued (closed, or its
+ * socket reset, the rest unsent): the server lets the connection go and
+ * answers the next ones, fast or not.  (A client that only shuts down its
+ * side is let go too, by evhttp as by feed_fast.c: libevent takes the end
+ * of the input for the end of the connection.)
+ */
+static void
+test_fast_client_gone(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	struct linger reset = { 1, 0 };
+	struct reply r;
+	int fd = raw_connect(0), slow, i;
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &r);		/* names the target */
+	reply_free(&r);
+	for (i = 0; i < 2; i++) {
+		slow = raw_connect(2048);
+		raw_send(slow, get);
+		usleep(100 * 1000);	/* the hit, mostly still queued */
+		if (i == 1)
+			assert_int_equal(setsockopt(slow, SOL_SOCKET,
+			    SO_LINGER, &reset, sizeof(reset)), 0);
+		close(slow);
+		raw_send(fd, get);
+		raw_reply(fd, 0, &r);
+		assert_int_equal(r.status, 200);
+		reply_free(&r);
+		raw_send(fd, "HEAD /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+		raw_reply(fd, 1, &r);
+		assert_int_equal(r.status, 200);
+		reply_free(&r);
+	}
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -799,6 +838,7 @@ main(void)
 		cmocka_unit_test(test_fast_rest_and_after),
 		cmocka_unit_test(test_fast_not_while_evhttp_writes),
 		cmocka_unit_test(test_fast_not_a_body),
+		cmocka_unit_test(test_fast_client_gone),
 		cmocka_unit_test(test_fast_rest_outlives_its_page),
 	};
 	int rc;
