@@ -384,9 +384,10 @@ conn_head_bytes(struct conn *c, const char *data, size_t len)
 }
 
 /*
- * The input is this block alone and one whole request: evhttp, which
- * has consumed everything before it and is not answering one (it stops
- * reading while it does), waits for a new request.  1: feed_fast.c has
+ * The input is this block alone and one whole request, after a whole
+ * request and its body (or none yet): evhttp has consumed everything
+ * before it.  Whether evhttp waits for a request or writes a reply (it
+ * reads then too, to see a close), feed_fast.c tells.  1: feed_fast.c has
  * answered it, and it is gone from the input.
  */
 static int
@@ -394,7 +395,8 @@ conn_fast(struct conn *c, struct evbuffer *buf, size_t len)
 {
 	const char *data;
 
-	if (len < 20 || len > FEED_FAST_REQUEST_MAX ||
+	/* A header too long to capture leaves cs_headlen 0: not new. */
+	if (len < 20 || len > FEED_FAST_REQUEST_MAX || c->cs_headcut ||
 	    !(c->cs_state == CS_IDLE ||
 	    (c->cs_state == CS_HEAD && c->cs_headlen == 0)))
 		return 0;
