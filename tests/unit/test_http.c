@@ -825,6 +825,66 @@ test_fast_client_gone(void **state)
 	close(fd);
 }
 
+/*
+ * Requests feed_fast.c leaves to evhttp get evhttp's answer: one split
+ * over two reads (whole, once), a lower-case method (not a GET), an
+ * absolute-form target (evhttp closes the connection after it) and
+ * HTTP/1.0 (its version back, the body up to the end of the connection).
+ */
+static void
+test_fast_leaves_to_evhttp(void **state)
+{
+	static const char get[] = "GET /feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n";
+	struct reply ref, r;
+	char text[4096];
+	size_t total;
+	ssize_t got = -1;
+	int fd = raw_connect(0), other, i;
+
+	raw_send(fd, get);
+	raw_reply(fd, 0, &ref);		/* names the target */
+	raw_send(fd, "GET /feeds/all.atom HTTP/1.1\r\nHost: 127.");
+	usleep(100 * 1000);
+	raw_send(fd, "0.0.1\r\n\r\n");
+	raw_reply(fd, 0, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body.len, ref.body.len);
+	reply_free(&r);
+	raw_send(fd, "HEAD /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_reply(fd, 1, &r);		/* nothing else came before it */
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+
+	raw_send(fd, "get /feeds/all.atom HTTP/1.1\r\nHost: x\r\n\r\n");
+	raw_reply(fd, 1, &r);
+	assert_true(r.status == 405 || r.status == 501 || r.status == 400);
+	reply_free(&r);
+	close(fd);
+
+	other = raw_connect(0);
+	raw_send(other, "GET http://127.0.0.1/feeds/all.atom HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n\r\n");
+	raw_reply(other, 0, &r);
+	assert_int_equal(r.status, 200);
+	reply_free(&r);
+	close(other);
+
+	/* HTTP/1.0: the body ends with the connection. */
+	other = raw_connect(0);
+	raw_send(other, "GET /feeds/all.atom HTTP/1.0\r\nHost: x\r\n\r\n");
+	raw_reply(other, 1, &r);
+	assert_int_equal(strncmp(r.headers.data, "HTTP/1.0 200 ", 13), 0);
+	reply_free(&r);
+	for (total = 0, i = 0; i < 100000 &&
+	    (got = read(other, text, sizeof(text))) > 0; i++)
+		total += (size_t)got;
+	assert_int_equal(got, 0);
+	assert_int_equal(total, ref.body.len);
+	close(other);
+	reply_free(&ref);
+}
+
 int
 main(void)
 {
@@ -839,6 +899,7 @@ main(void)
 		cmocka_unit_test(test_fast_not_while_evhttp_writes),
 		cmocka_unit_test(test_fast_not_a_body),
 		cmocka_unit_test(test_fast_client_gone),
+		cmocka_unit_test(test_fast_leaves_to_evhttp),
 		cmocka_unit_test(test_fast_rest_outlives_its_page),
 	};
 	int rc;
