@@ -600,18 +600,26 @@ test_hard_negatives(void **state)
  * arrives first, each posting of the others goes to the row whose town
  * its gym carries, through the real store (schema 010's address_key).
  */
+/* A city's row of the badminton at one gym: its key and address. */
+static struct posting *
+gym_row(const char *key, const char *address)
+{
+	struct posting *p = ev(key, "https://c.example/sports",
+	    "ふれあいスポーツ成人バドミントン(亀有・新小岩)",
+	    "2022-01-28T09:00:00+09:00", NULL);
+
+	posting_set(&p->pst_address, address);
+	return p;
+}
+
 static void
 two_gyms(struct fixture *fx, int city_first)
 {
 	struct posting *oh, *nishi;
 	int i;
 
-	oh = ev("r1", "https://c.example/sports", "ふれあいスポーツ成人"
-	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
-	posting_set(&oh->pst_address, "東京都葛飾区お花茶屋3-5-6");
-	nishi = ev("r2", "https://c.example/sports", "ふれあいスポーツ成人"
-	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
-	posting_set(&nishi->pst_address, "東京都葛飾区西新小岩4-33-10");
+	oh = gym_row("r1", "東京都葛飾区お花茶屋3-5-6");
+	nishi = gym_row("r2", "東京都葛飾区西新小岩4-33-10");
 	for (i = 0; i < 2; i++) {
 		if ((i == 0) == city_first)
 			fetch(fx, "city", T0 + i * MIN, 0, oh, nishi, NULL);
@@ -680,12 +688,8 @@ test_two_gyms_rivals(void **state)
 	fetch(fx, "npo", T0, 0, ev(NULL, "https://n.example/b",
 	    "《仲間募集》ふれあいスポーツ成人バドミントン",
 	    "2022-01-28T09:00:00+09:00", "西新小岩 スポーツセンター"), NULL);
-	oh = ev("r1", "https://c.example/sports", "ふれあいスポーツ成人"
-	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
-	posting_set(&oh->pst_address, "東京都葛飾区お花茶屋3-5-6");
-	nishi = ev("r2", "https://c.example/sports", "ふれあいスポーツ成人"
-	    "バドミントン(亀有・新小岩)", "2022-01-28T09:00:00+09:00", NULL);
-	posting_set(&nishi->pst_address, "東京都葛飾区西新小岩4-33-10");
+	oh = gym_row("r1", "東京都葛飾区お花茶屋3-5-6");
+	nishi = gym_row("r2", "東京都葛飾区西新小岩4-33-10");
 	fetch(fx, "city", T0 + MIN, 0, oh, nishi, NULL);
 	assert_int_equal(published(fx), 2);
 	snprintf(id, sizeof(id), "%s", posting_of(fx, "city", "r2"));
