@@ -38,19 +38,28 @@ older(const struct match_cluster *a, const struct match_cluster *b)
 	return strcmp(a->mc_id, b->mc_id) < 0;
 }
 
+/* 1 when verdict a is stronger than b: the rule, the score, the place. */
+static int
+stronger(const struct sim_verdict *a, const struct sim_verdict *b)
+{
+	int ra = rule_rank(a->sv_rule), rb = rule_rank(b->sv_rule);
+
+	if (ra != rb)
+		return ra > rb;
+	if (a->sv_score != b->sv_score)
+		return a->sv_score > b->sv_score;
+	return a->sv_place > b->sv_place;
+}
+
+/* The stronger verdict, then the older cluster. */
 static int
 better(const struct candidate *a, const struct candidate *b,
     const struct match_cluster *clusters)
 {
-	int ra = rule_rank(a->c_verdict.sv_rule);
-	int rb = rule_rank(b->c_verdict.sv_rule);
-
-	if (ra != rb)
-		return ra > rb;
-	if (a->c_verdict.sv_score != b->c_verdict.sv_score)
-		return a->c_verdict.sv_score > b->c_verdict.sv_score;
-	if (a->c_verdict.sv_place != b->c_verdict.sv_place)
-		return a->c_verdict.sv_place > b->c_verdict.sv_place;
+	if (stronger(&a->c_verdict, &b->c_verdict))
+		return 1;
+	if (stronger(&b->c_verdict, &a->c_verdict))
+		return 0;
 	return older(&clusters[a->c_index], &clusters[b->c_index]);
 }
 
@@ -93,12 +102,7 @@ against(const struct sim_record *r, const struct match_cluster *c,
 		}
 		if (v.sv_rule == SIM_ORIGIN)
 			origin = 1;
-		if (best == -1 || rule_rank(v.sv_rule) >
-		    rule_rank(out->c_verdict.sv_rule) ||
-		    (rule_rank(v.sv_rule) == rule_rank(out->c_verdict.sv_rule)
-		    && (v.sv_score > out->c_verdict.sv_score ||
-		    (v.sv_score == out->c_verdict.sv_score &&
-		    v.sv_place > out->c_verdict.sv_place)))) {
+		if (best == -1 || stronger(&v, &out->c_verdict)) {
 			best = (int)i;
 			out->c_verdict = v;
 		}
@@ -109,19 +113,6 @@ against(const struct sim_record *r, const struct match_cluster *c,
 		return -1;
 	out->c_member = best;
 	return 0;
-}
-
-/* 1 when verdict a is stronger than b: the rule, the score, the place. */
-static int
-stronger(const struct sim_verdict *a, const struct sim_verdict *b)
-{
-	int ra = rule_rank(a->sv_rule), rb = rule_rank(b->sv_rule);
-
-	if (ra != rb)
-		return ra > rb;
-	if (a->sv_score != b->sv_score)
-		return a->sv_score > b->sv_score;
-	return a->sv_place > b->sv_place;
 }
 
 /*

@@ -82,52 +82,38 @@ dedup_title_venue(const char *title)
 	return found;
 }
 
-/* The length of a prefecture's name at the start of s (東京都, 北海道,
- * 神奈川県, 京都府), 0 when s starts with none: the last of 都道府県 in
- * its first four characters. */
+/*
+ * The bytes up to and with a mark (of marks) among the first `within`
+ * characters of s, from its character `from` on: the first mark found,
+ * or with `last` the last one; 0 when there is none.
+ */
 static size_t
-prefecture_len(const char *s)
+through_mark(const char *s, const char *const *marks, size_t nmarks,
+    int from, int within, int last)
 {
-	static const char *const marks[] = { "都", "道", "府", "県" };
 	size_t off = 0, end = 0, i, n;
 	int chars;
 
-	for (chars = 0; chars < 4 && s[off] != '\0'; chars++) {
-		for (i = 0; i < 4; i++) {
+	for (chars = 0; chars < within && s[off] != '\0'; chars++) {
+		for (i = 0; chars >= from && i < nmarks; i++) {
 			n = strlen(marks[i]);
-			if (strncmp(s + off, marks[i], n) == 0)
-				end = off + n;
+			if (strncmp(s + off, marks[i], n) != 0)
+				continue;
+			if (!last)
+				return off + n;
+			end = off + n;
 		}
 		off = next_char(s, off);
 	}
 	return end;
 }
 
-/*
- * The length of a municipality's name at the start of s: a county (…郡),
- * then up to the first 市, 区, 町 or 村 after the first character, and
- * the ward of a designated city (横浜市港北区).  0 when there is none in
- * the first few characters.
- */
-static size_t
-municipality_len(const char *s, const char *mark_set, int from, int within)
-{
-	static const char *const all[] = { "郡", "市", "区", "町", "村" };
-	size_t off = 0, n;
-	int chars, i;
+static const char *const prefecture_marks[] = { "都", "道", "府", "県" };
+static const char *const county_mark[] = { "郡" };
+static const char *const municipality_marks[] = { "市", "区", "町", "村" };
+static const char *const ward_mark[] = { "区" };
 
-	for (chars = 0; chars < within && s[off] != '\0'; chars++) {
-		for (i = 0; i < 5; i++) {
-			if (strstr(mark_set, all[i]) == NULL)
-				continue;
-			n = strlen(all[i]);
-			if (chars >= from && strncmp(s + off, all[i], n) == 0)
-				return off + n;
-		}
-		off = next_char(s, off);
-	}
-	return 0;
-}
+#define NMARKS(a)	(sizeof(a) / sizeof((a)[0]))
 
 char *
 dedup_address_key(const char *address)
@@ -138,13 +124,20 @@ dedup_address_key(const char *address)
 
 	if ((key = normalize_compare_key(address)) == NULL)
 		return NULL;
-	s = key + prefecture_len(key);
-	s += municipality_len(s, "郡", 1, 5);
-	if ((n = municipality_len(s, "市区町村", 1, 6)) > 0) {
+	/* The prefecture (東京都, 神奈川県, 京都府): the last of 都道府県 in
+	 * the first four characters. */
+	s = key + through_mark(key, prefecture_marks, NMARKS(prefecture_marks),
+	    0, 4, 1);
+	/* A county (知多郡), then the municipality: up to its first 市, 区,
+	 * 町 or 村 after its first character (市原市, 町田市), and the ward of
+	 * a designated city (横浜市港北区). */
+	s += through_mark(s, county_mark, NMARKS(county_mark), 1, 5, 0);
+	if ((n = through_mark(s, municipality_marks,
+	    NMARKS(municipality_marks), 1, 6, 0)) > 0) {
 		s += n;
-		/* 横浜市港北区 */
 		if (strncmp(s - strlen("市"), "市", strlen("市")) == 0)
-			s += municipality_len(s, "区", 1, 5);
+			s += through_mark(s, ward_mark, NMARKS(ward_mark), 1, 5,
+			    0);
 	}
 	out = *s != '\0' ? xstrdup(s) : NULL;
 	free(key);

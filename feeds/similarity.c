@@ -365,16 +365,6 @@ sim_place(const char *a, const char *b)
 	return d;
 }
 
-/*
- * 1 when two titles are one heading with two different subjects after it:
- * 福祉実践教室 車いす体験 and 福祉実践教室 手話体験, ふれあいスポーツ成人
- * バドミントン and ふれあいスポーツジュニア卓球 — a shared head of two
- * characters or more, then parts of two characters or more with no bigram
- * in common, both naming a volunteer's task or neither (こだいら市民駅伝
- * 大会 and こだいら市民駅伝 コース誘導 are one event and a task at it).  Such titles are sessions of one
- * programme, not one event written twice, however alike the rest makes
- * them.
- */
 /* Words of a volunteer's task: a part that holds one says what the
  * record asks of its reader (コース誘導, 受付), not another subject. */
 static const char *const task_words[] = {
@@ -394,6 +384,16 @@ names_a_task(const char *s)
 	return 0;
 }
 
+/*
+ * 1 when two titles are one heading with two different subjects after it:
+ * 福祉実践教室 車いす体験 and 福祉実践教室 手話体験, ふれあいスポーツ成人
+ * バドミントン and ふれあいスポーツジュニア卓球 — a shared head of two
+ * characters or more, then parts of two characters or more with no bigram
+ * in common, both naming a volunteer's task or neither (こだいら市民駅伝
+ * 大会 and こだいら市民駅伝 コース誘導 are one event and a task at it).
+ * Such titles are sessions of one programme, not one event written twice,
+ * however alike the rest makes them.
+ */
 static int
 contrasting_titles(const char *a, const char *b)
 {
@@ -476,15 +476,10 @@ static int
 town_in_place(const char *address, const char *place)
 {
 	size_t town = dedup_address_town(address);
-	char *name;
-	int found;
 
-	if (town == 0)
+	if (town == 0 || memmem(place, strlen(place), address, town) == NULL)
 		return -1;
-	name = xstrndup(address, town);
-	found = strstr(place, name) != NULL;
-	free(name);
-	return found ? 1 : -1;
+	return 1;
 }
 
 /*

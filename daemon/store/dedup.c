@@ -730,11 +730,7 @@ sort_out(struct dedup_fetch *df, struct keyed *sorted, size_t n,
 	return rc;
 }
 
-/*
- * Places the records left: one that matches two postings that conflict
- * waits until the others of the fetch are placed (a sibling may take one
- * of them), then is placed anyway.
- */
+/* qsort(): records by their event's day. */
 static int
 by_day(const void *a, const void *b)
 {
@@ -745,6 +741,13 @@ by_day(const void *a, const void *b)
 	return (dx > dy) - (dx < dy);
 }
 
+/*
+ * Places the records left: one that matches two postings that conflict
+ * waits until the others of the fetch are placed (a sibling may take one
+ * of them), and so does one whose posting a sibling of its day takes more
+ * strongly (dedup_match_rivals(): the records by day, df_by_day, find
+ * them); what still waits is placed anyway.
+ */
 static int
 place_all(struct dedup_fetch *df, struct dedup_rec **pending, size_t n)
 {
@@ -772,7 +775,7 @@ place_all(struct dedup_fetch *df, struct dedup_rec **pending, size_t n)
 	free(df->df_by_day);
 	df->df_by_day = NULL;
 	df->df_nby_day = 0;
-	return rc == -1 ? -1 : 0;
+	return rc;
 }
 
 static int

@@ -470,13 +470,14 @@ rivals_of(const struct dedup_fetch *df, const struct dedup_rec *r, size_t *n)
 		else
 			hi = mid;
 	}
-	out = NULL;
-	for (; lo < df->df_nby_day &&
-	    (x = df->df_by_day[lo])->dr_sim.sr_when.dw_day == day; lo++) {
-		if (x == r || x->dr_placed || x->dr_found)
-			continue;
-		out = xreallocarray(out, *n + 1, sizeof(*out));
-		out[(*n)++] = &x->dr_sim;
+	for (hi = lo; hi < df->df_nby_day &&
+	    df->df_by_day[hi]->dr_sim.sr_when.dw_day == day; hi++)
+		;
+	out = xcalloc(hi - lo + 1, sizeof(*out));
+	for (; lo < hi; lo++) {
+		x = df->df_by_day[lo];
+		if (x != r && !x->dr_placed && !x->dr_found)
+			out[(*n)++] = &x->dr_sim;
 	}
 	return out;
 }
@@ -512,7 +513,7 @@ dedup_place(struct dedup_fetch *df, struct dedup_rec *r, int defer)
 		mc[i].mc_members = c[i].c_ptrs;
 		mc[i].mc_n = c[i].c_n;
 	}
-	if (defer)
+	if (defer && n > 0)
 		rivals = rivals_of(df, r, &nrivals);
 	dedup_match_rivals(&r->dr_sim, mc, n, rivals, nrivals,
 	    &sim_default_params, &mr);
